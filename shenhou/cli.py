@@ -1,0 +1,49 @@
+"""`shenhou` command line: one entry point for every part of the system.
+
+Each sub-command delegates to the part's own ``main(argv)`` so that ``python -m engine``,
+``python -m workers`` and ``shenhou engine`` behave identically.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+
+def _run_engine(argv: Sequence[str]) -> int:
+    from engine.__main__ import main
+
+    return main(list(argv))
+
+
+def _run_up(argv: Sequence[str]) -> int:
+    from shenhou.up import main
+
+    return main(list(argv))
+
+
+COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
+    "up": ("start the whole system (engine unless ZEEBE_ADDRESS is set, deploy, workers, API)", _run_up),
+    "engine": ("start the embedded Zeebe-compatible engine alone", _run_engine),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(
+        prog="shenhou",
+        description="身后一件事: after-death affairs as one case. Sub-commands take --help.",
+    )
+    parser.add_argument("command", choices=sorted(COMMANDS), help="; ".join(
+        f"{name}: {desc}" for name, (desc, _) in sorted(COMMANDS.items())))
+    if not args or args[0] in ("-h", "--help"):
+        parser.print_help()
+        return 0 if args else 2
+    parsed, rest = parser.parse_known_args(args[:1])
+    _, run = COMMANDS[parsed.command]
+    return run(args[1:] + rest)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -272,7 +272,9 @@ class EngineApi(Protocol):
         """Activate up to ``max_jobs`` jobs now; never waits (long polling is the gateway's)."""
         ...
 
-    async def complete_job(self, job_key: int, variables: Mapping[str, Any] | None = None) -> None: ...
+    async def complete_job(
+        self, job_key: int, variables: Mapping[str, Any] | None = None
+    ) -> None: ...
 
     async def fail_job(
         self,

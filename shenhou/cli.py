@@ -23,9 +23,33 @@ def _run_up(argv: Sequence[str]) -> int:
     return main(list(argv))
 
 
+def _run_workers(argv: Sequence[str]) -> int:
+    from workers.__main__ import main
+
+    return main(list(argv))
+
+
+def _run_api(argv: Sequence[str]) -> int:
+    from api.__main__ import main
+
+    return main(list(argv))
+
+
+def _run_deploy(argv: Sequence[str]) -> int:
+    from shenhou.deploy import main
+
+    return main(list(argv))
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
-    "up": ("start the whole system (engine unless ZEEBE_ADDRESS is set, deploy, workers, API)", _run_up),
+    "up": (
+        "start the whole system (engine unless ZEEBE_ADDRESS is set, deploy, workers, API)",
+        _run_up,
+    ),
     "engine": ("start the embedded Zeebe-compatible engine alone", _run_engine),
+    "workers": ("run every department's job workers against ZEEBE_ADDRESS", _run_workers),
+    "api": ("run the case API (FastAPI) on SHENHOU_API_ADDRESS", _run_api),
+    "deploy": ("deploy bpmn/ (or a directory) to ZEEBE_ADDRESS", _run_deploy),
 }
 
 
@@ -35,8 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="shenhou",
         description="身后一件事: after-death affairs as one case. Sub-commands take --help.",
     )
-    parser.add_argument("command", choices=sorted(COMMANDS), help="; ".join(
-        f"{name}: {desc}" for name, (desc, _) in sorted(COMMANDS.items())))
+    parser.add_argument(
+        "command",
+        choices=sorted(COMMANDS),
+        help="; ".join(f"{name}: {desc}" for name, (desc, _) in sorted(COMMANDS.items())),
+    )
     if not args or args[0] in ("-h", "--help"):
         parser.print_help()
         return 0 if args else 2

@@ -35,7 +35,8 @@ async def deploy_directory(directory: Path, zeebe_address: str) -> list[str]:
     for item in response.deployments:
         if isinstance(item, DeployResourceResponse.ProcessMetadata):
             lines.append(
-                f"process {item.bpmn_process_id} v{item.version} (key {item.process_definition_key})"
+                f"process {item.bpmn_process_id} v{item.version}"
+                f" (key {item.process_definition_key})"
             )
         elif isinstance(item, DeployResourceResponse.DecisionMetadata):
             lines.append(

@@ -1,1 +1,1 @@
-"""The case domain of 身后一件事: models, legal rules, deadlines and the death-information ledger."""
+"""The case domain of 身后一件事: models, legal rules, deadlines, the death-information ledger."""

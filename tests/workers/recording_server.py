@@ -49,11 +49,14 @@ def recording_server(default: Answer | None = None) -> Iterator[RecordingServer]
     state = RecordingServer(url="", requests=[], answers=[], default=default or Answer())
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
+        def do_GET(self) -> None:
+            self.do_POST(method="GET")
+
+        def do_POST(self, method: str = "POST") -> None:
             length = int(self.headers.get("Content-Length", "0"))
             parts = urlsplit(self.path)
             recorded = Recorded(
-                method="POST",
+                method=method,
                 path=parts.path,
                 query=parse_qs(parts.query),
                 headers={k.lower(): v for k, v in self.headers.items()},

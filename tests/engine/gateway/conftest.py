@@ -22,7 +22,7 @@ class Harness:
 @pytest.fixture
 async def gw() -> AsyncIterator[Harness]:
     engine = FakeEngine()
-    server = GatewayServer(engine, "127.0.0.1", 0)  # type: ignore[arg-type]
+    server = GatewayServer(engine, "127.0.0.1", 0)
     port = await server.start()
     channel = grpc.aio.insecure_channel(f"127.0.0.1:{port}")
     try:

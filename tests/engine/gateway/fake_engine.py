@@ -16,7 +16,9 @@ from engine.api import EngineError, ErrorCode
 
 
 class FakeClock:
-    controlled = True
+    @property
+    def controlled(self) -> bool:
+        return True
 
     def __init__(self) -> None:
         self.ms = 1_700_000_000_000
@@ -36,7 +38,7 @@ class FakeClock:
 
 class FakeEngine:
     def __init__(self) -> None:
-        self.clock = FakeClock()
+        self.clock: api.ClockApi = FakeClock()
         self.listeners: list[api.JobsAvailableListener] = []
         self.pending: dict[str, list[int]] = {}
         self.calls: list[tuple[str, Any]] = []
@@ -129,7 +131,7 @@ class FakeEngine:
                 custom_headers={"h": "v"},
                 worker=worker,
                 retries=3,
-                deadline_ms=self.clock.ms + timeout_ms,
+                deadline_ms=self.clock.now_ms() + timeout_ms,
                 variables={"x": 1, "名": "值"},
             )
             for k in taken

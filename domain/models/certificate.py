@@ -112,7 +112,7 @@ class Certificate(DomainModel):
     def reissue(self, *, issued_at: ShanghaiDatetime, sequence_no: int) -> Certificate:
         """A replacement for a lost certificate: same code, same deceased, marked 补发."""
         if sequence_no <= self.sequence_no:
-            raise bilingual(
+            raise DomainError(
                 "certificate.sequence",
                 "补发序号须大于原序号",
                 "a reissue needs a sequence_no greater than the certificate it replaces",

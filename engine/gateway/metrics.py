@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 
 class GatewayMetrics:
@@ -36,5 +36,10 @@ class GatewayMetrics:
             "zeebe_gateway_long_polls",
             "ActivateJobs calls that had to wait, by outcome (woken or timed_out)",
             ["outcome"],
+            registry=self.registry,
+        )
+        self.long_polls_waiting = Gauge(
+            "zeebe_gateway_long_polls_waiting",
+            "ActivateJobs calls parked right now, waiting for jobs",
             registry=self.registry,
         )

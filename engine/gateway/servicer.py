@@ -142,7 +142,9 @@ class Gateway(GatewayServicer):
                         self.metrics.long_polls.labels("timed_out").inc()
                     return []
                 waited = True
-                if not await waiter.wait(remaining):
+                with self.metrics.long_polls_waiting.track_inprogress():
+                    woken = await waiter.wait(remaining)
+                if not woken:
                     self.metrics.long_polls.labels("timed_out").inc()
                     return []
 

@@ -654,7 +654,7 @@ class Process:
             if not isinstance(scope, SubProcess | EventSubProcess):
                 raise KeyError(f"element '{scope_id}' is not a flow scope")
             ids = scope.child_ids
-        return tuple(self.elements[i] for i in ids)
+        return tuple(self.elements[i] for i in ids if i in self.elements)
 
     def event_subprocesses(self, scope_id: str) -> tuple[EventSubProcess, ...]:
         """Event subprocesses directly inside the given scope."""

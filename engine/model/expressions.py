@@ -1,0 +1,112 @@
+"""Reading attribute values that may be FEEL, and syntax-checking the FEEL at deployment.
+
+Zeebe refuses a deployment whose expressions do not compile, so a typo in a condition is found
+when the diagram is deployed, not when the first instance reaches the gateway. We do the same by
+compiling every FEEL source with :func:`engine.feel.compile`.
+
+The FEEL package is written alongside this one; until it provides ``compile`` and
+``FeelSyntaxError`` the check is skipped (``feel_checking_available()`` says which). Once it lands
+the check is real and the tests that need it run.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from engine.model.elements import Expression
+
+
+def _load_feel() -> tuple[Callable[[str], Any] | None, type[Exception]]:
+    """``engine.feel.compile`` and ``FeelSyntaxError`` when the FEEL package provides them."""
+    try:
+        feel = importlib.import_module("engine.feel")
+    except ImportError:  # pragma: no cover - the package exists in this repository
+        return None, Exception
+    compile_ = getattr(feel, "compile", None)
+    syntax_error = getattr(feel, "FeelSyntaxError", None)
+    if not callable(compile_) or not (
+        isinstance(syntax_error, type) and issubclass(syntax_error, Exception)
+    ):
+        return None, Exception
+    return compile_, syntax_error
+
+
+_compile, _syntax_error = _load_feel()
+
+
+def feel_checking_available() -> bool:
+    """True when ``engine.feel`` can compile expressions, so FEEL syntax is checked."""
+    return _compile is not None
+
+
+def feel_syntax_problem(source: str) -> str | None:
+    """Why ``source`` (FEEL without ``=``) does not compile, or ``None`` when it does (or when the
+    FEEL package is not available yet)."""
+    if not source.strip():
+        return "the expression is empty"
+    if _compile is None:
+        return None
+    try:
+        _compile(source)
+    except _syntax_error as exc:
+        return str(exc) or type(exc).__name__
+    return None
+
+
+_PATH = re.compile(r"^[^\s.\[\]=]+(\.[^\s.\[\]=]+)*$")
+
+
+def is_variable_path(text: str) -> bool:
+    """A mapping target: a variable name or a dotted path into a context (``a.b.c``)."""
+    return bool(_PATH.match(text.strip()))
+
+
+class ExpressionReader:
+    """Turns raw attribute text into :class:`Expression`, recording problems.
+
+    ``problem(element_id, message)`` is the collector the parser passes in; every complaint names
+    the element and the attribute, the way Zeebe's deployment rejection does.
+    """
+
+    def __init__(self, problem: Callable[[str, str], None]) -> None:
+        self._problem = problem
+
+    def read(
+        self,
+        raw: str | None,
+        *,
+        element_id: str,
+        what: str,
+        required: bool = False,
+        feel_only: bool = False,
+        static_only: bool = False,
+    ) -> Expression | None:
+        """Parse ``raw`` (``None`` when the attribute is absent).
+
+        ``feel_only``: Zeebe's "non-static" attributes (conditions, correlation keys, input
+        collections...). ``static_only``: attributes Zeebe refuses as expressions.
+        """
+        if raw is None or not raw.strip():
+            if required:
+                self._problem(element_id, f"{what} must be present and not empty")
+            return None
+        expression = Expression.parse(raw)
+        if expression.is_feel:
+            if static_only:
+                self._problem(element_id, f"{what} must be a static value, not an expression")
+                return expression
+            problem = feel_syntax_problem(expression.source)
+            if problem is not None:
+                self._problem(
+                    element_id, f"{what} is not a valid FEEL expression '{raw.strip()}': {problem}"
+                )
+        elif feel_only:
+            self._problem(
+                element_id,
+                f"{what}: expected an expression but found static value '{raw}'; an expression "
+                f"must start with '=' (e.g. '={raw.strip()}')",
+            )
+        return expression

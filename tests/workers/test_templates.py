@@ -28,6 +28,10 @@ FIELDS = {
     "finding": "外伤",
     "report_delay": "14小时",
     "pending_units": "民政、人社",
+    "step_label": "停发养老金",
+    "certificate_code": "330226193501010014",
+    "reporting_due": "2026-12-18",
+    "copy_no": 2,
 }
 
 
@@ -42,6 +46,16 @@ def test_every_template_renders(name: str) -> None:
 def test_no_template_ever_carries_the_full_id_number(name: str) -> None:
     message = TEMPLATES[name].render(FIELDS, dedupe_key="k")
     assert "330226193501010014" not in message.markdown + message.text
+
+
+def test_every_template_the_diagram_names_exists() -> None:
+    import re
+    from pathlib import Path
+
+    diagram = Path(__file__).parents[2] / "bpmn" / "after-death-affairs.bpmn"
+    named = set(re.findall(r'key="template" value="([^"]+)"', diagram.read_text("utf-8")))
+    assert named, "the diagram names no templates"
+    assert named <= set(TEMPLATES), f"missing templates: {sorted(named - set(TEMPLATES))}"
 
 
 def test_death_summary_to_units_masks_name_id_and_phone() -> None:

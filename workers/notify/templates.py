@@ -22,7 +22,9 @@ from workers.notify.message import Message
 
 # Fields that hold personal data and are masked in masked templates.
 _NAME_FIELDS = frozenset({"deceased_name", "reporter_name", "contact_name"})
-_ID_FIELDS = frozenset({"deceased_id_number", "contact_phone", "reporter_phone"})
+_ID_FIELDS = frozenset(
+    {"deceased_id_number", "certificate_code", "contact_phone", "reporter_phone"}
+)
 
 
 class TemplateError(ValueError):
@@ -189,6 +191,121 @@ CASE_CLOSED = Template(
     masked=False,
 )
 
+ACKNOWLEDGEMENT_OVERDUE = Template(
+    name="acknowledgement_overdue",
+    title="督办：指令4小时未确认 {case_id}",
+    markdown=(
+        "### 督办：死讯简况4小时仍未确认（{case_id}）\n\n"
+        "{township}尚有单位未确认收到逝者{deceased_name}的死讯简况：{pending_units}。\n\n{case_link}"
+    ),
+    text="督办：{case_id}（{township}）指令4小时未确认：{pending_units}。{case_link}",
+    masked=True,
+)
+
+HOME_VISIT_REQUEST = Template(
+    name="home_visit_request",
+    title="请随医生上门并送达告知书 {case_id}",
+    markdown=(
+        "### 上门送达（{case_id}）\n\n"
+        "{township}{village}网格员：请会同防保医生到逝者{deceased_name}家中，"
+        "送达《户籍注销30日期限告知书》（期限 {deregistration_due}）及火化预约方式"
+        "（{cremation_contact}），送达后在系统登记。\n\n{case_link}"
+    ),
+    text="网格员：请随医生上门送达户籍注销告知书及火化预约方式（{case_id}，{township}{village}）。",
+    masked=True,
+)
+
+NOTICE_REMINDER = Template(
+    name="notice_reminder",
+    title="提醒：告知书尚未送达 {case_id}",
+    markdown=(
+        "### 提醒（{case_id}）\n\n{township}{village}网格员：户籍注销告知书及火化预约方式"
+        "尚未登记送达，请尽快上门。\n\n{case_link}"
+    ),
+    text="提醒：{case_id}（{township}{village}）告知书尚未登记送达。{case_link}",
+    masked=True,
+)
+
+NOTICE_OVERDUE = Template(
+    name="notice_overdue",
+    title="督办：告知书48小时未送达 {case_id}",
+    markdown=(
+        "### 督办：告知书未送达（{case_id}）\n\n{township}{village}指令后48小时"
+        "仍未登记送达户籍注销告知书。\n\n{case_link}"
+    ),
+    text="督办：{case_id}（{township}{village}）告知书48小时未送达。",
+    masked=True,
+)
+
+CREMATION_REMINDER = Template(
+    name="cremation_reminder",
+    title="提醒：火化尚未登记 {case_id}",
+    markdown=(
+        "### 提醒殡仪馆（{case_id}）\n\n逝者{deceased_name}（{township}）已出具死亡证明3天，"
+        "火化尚未登记。如已火化请登记。\n\n{case_link}"
+    ),
+    text="提醒：{case_id}（{township}）出证3天火化尚未登记。{case_link}",
+    masked=True,
+)
+
+DEREGISTRATION_OVERDUE = Template(
+    name="deregistration_overdue",
+    title="督办：户籍逾期未注销 {case_id}",
+    markdown=(
+        "### 督办：户籍逾期未注销（{case_id}）\n\n逝者{deceased_name}（{township}）"
+        "死亡已满一个月（{deregistration_due}），户口仍未注销。\n\n{case_link}"
+    ),
+    text="督办：{case_id}（{township}）户口逾期（{deregistration_due}）未注销。",
+    masked=True,
+)
+
+DOWNSTREAM_OVERDUE = Template(
+    name="downstream_overdue",
+    title="督办：逾期未办 {case_id}",
+    markdown=(
+        "### 督办：逾期未办（{case_id}）\n\n逝者{deceased_name}（{township}）的"
+        "“{step_label}”已超过办理期限，仍未办结。\n\n{case_link}"
+    ),
+    text="督办：{case_id}（{township}）“{step_label}”逾期未办。",
+    masked=True,
+)
+
+REPORTING_REMINDER = Template(
+    name="reporting_reminder",
+    title="提醒：死亡证明待上报 {case_id}",
+    markdown=(
+        "### 提醒上报（{case_id}）\n\n{township}卫生院：证明{certificate_code}"
+        "应于 {reporting_due} 前上报（人口死亡信息系统 / 国家平台），明天期满。\n\n{case_link}"
+    ),
+    text="提醒：{case_id} 的死亡证明应于{reporting_due}前上报。",
+    masked=True,
+)
+
+REPORTING_OVERDUE = Template(
+    name="reporting_overdue",
+    title="督办：死亡证明逾期未上报 {case_id}",
+    markdown=(
+        "### 督办：逾期未上报（{case_id}）\n\n{township}卫生院未在 {reporting_due} 前上报"
+        "死亡证明{certificate_code}。\n\n{case_link}"
+    ),
+    text="督办：{case_id}（{township}）死亡证明逾期（{reporting_due}）未上报。",
+    masked=True,
+)
+
+PROOF_COPY_ISSUED = Template(
+    name="proof_copy_issued",
+    title="死亡证明已出具",
+    markdown=(
+        "### 死亡证明已出具\n\n{contact_name}家属：您申请的{deceased_name}死亡证明"
+        "（第{copy_no}份）已出具，可在此查看下载，申请不限次数：{family_link}"
+    ),
+    text=(
+        "【身后一件事】{contact_name}您好，{deceased_name}的死亡证明（第{copy_no}份）已出具，"
+        "查看：{family_link}"
+    ),
+    masked=False,
+)
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -201,5 +318,15 @@ TEMPLATES: dict[str, Template] = {
         DEREGISTRATION_REMINDER,
         ACKNOWLEDGEMENT_CHASE,
         CASE_CLOSED,
+        ACKNOWLEDGEMENT_OVERDUE,
+        HOME_VISIT_REQUEST,
+        NOTICE_REMINDER,
+        NOTICE_OVERDUE,
+        CREMATION_REMINDER,
+        DEREGISTRATION_OVERDUE,
+        DOWNSTREAM_OVERDUE,
+        REPORTING_REMINDER,
+        REPORTING_OVERDUE,
+        PROOF_COPY_ISSUED,
     )
 }

@@ -1,0 +1,52 @@
+"""How a task's exception becomes a job outcome in the engine.
+
+- :class:`pyzeebe.BusinessError` (raised by tasks for business outcomes, e.g. a department
+  refused) → ThrowError with its code; the diagram's error boundary handles it.
+- Anything else is technical → FailJob with the remaining retries minus one and an
+  exponential ``retry_back_off_ms`` (1 s, 2 s, 4 s ... capped), so a department system that
+  is down is not hammered; at zero retries the engine raises an incident for ops.
+
+Error messages go to the engine (and Operate / our console), so they are masked like logs.
+"""
+
+from __future__ import annotations
+
+import structlog
+from pyzeebe import Job
+from pyzeebe.errors import BusinessError
+from pyzeebe.job.job import JobController
+from pyzeebe.task.exception_handler import ExceptionHandler
+
+from domain.logs import mask_text
+
+log = structlog.get_logger(__name__)
+
+ZEEBE_DEFAULT_RETRIES = 3
+BASE_BACK_OFF_MS = 1_000
+
+
+def back_off_ms(retries_left: int, max_ms: int) -> int:
+    """Back-off before the next attempt: doubles with each failure already seen."""
+    failures_seen = max(0, ZEEBE_DEFAULT_RETRIES - retries_left)
+    return int(min(max_ms, BASE_BACK_OFF_MS * 2**failures_seen))
+
+
+def make_exception_handler(max_back_off_ms: int) -> ExceptionHandler:
+    async def handle(error: Exception, job: Job, controller: JobController) -> None:
+        message = mask_text(f"{type(error).__name__}: {error}")[:500]
+        if isinstance(error, BusinessError):
+            log.info("business error", task=job.type, job=job.key, code=error.error_code)
+            await controller.set_error_status(message, error_code=error.error_code)
+            return
+        delay = back_off_ms(job.retries - 1, max_back_off_ms)
+        log.warning(
+            "job failed",
+            task=job.type,
+            job=job.key,
+            retries_left=job.retries - 1,
+            back_off=delay,
+            error=message,
+        )
+        await controller.set_failure_status(message, retry_back_off_ms=delay)
+
+    return handle

@@ -1,0 +1,182 @@
+"""Arithmetic on FEEL values (``+ - * / **`` and negation), following feel-scala's type table.
+
+Each function returns the result or raises :class:`InvalidValue`; the interpreter turns that
+into null, as feel-scala does ("Can't add '1' to '"a"'" is a suppressed failure).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from .errors import InvalidValue
+from .temporal import add_duration, add_months, duration_millis, time_difference
+from .values import DECIMAL, YearsMonthsDuration, normalize_int, to_string
+
+_D = dt.date
+_DT = dt.datetime
+_T = dt.time
+_TD = dt.timedelta
+_YM = YearsMonthsDuration
+
+
+def _fail(verb: str, x: Any, y: Any) -> InvalidValue:
+    return InvalidValue(f"can't {verb} {_show(x)} and {_show(y)}")
+
+
+def _show(v: Any) -> str:
+    from .values import type_name
+
+    text = to_string(v)
+    if len(text) > 40:
+        text = text[:37] + "..."
+    return f"'{text}' ({type_name(v)})"
+
+
+def _same_kind(x: Any, y: Any) -> bool:
+    return (x.tzinfo is None) == (y.tzinfo is None)
+
+
+def add(x: Any, y: Any) -> Any:
+    tx, ty = type(x), type(y)
+    if tx is int and ty is int:
+        return normalize_int(x + y)
+    if (tx is int or tx is Decimal) and (ty is int or ty is Decimal):
+        return DECIMAL.add(x, y)
+    if tx is str and ty is str:
+        return x + y
+    if ty is _TD and tx in (_DT, _D, _T):
+        return add_duration(x, y)
+    if tx is _TD and ty in (_DT, _D, _T):
+        return add_duration(y, x)
+    if tx is _TD and ty is _TD:
+        return x + y
+    if ty is _YM and tx in (_DT, _D):
+        return add_months(x, y.months)
+    if tx is _YM and ty in (_DT, _D):
+        return add_months(y, x.months)
+    if tx is _YM and ty is _YM:
+        return _YM(0, x.months + y.months)
+    if x is None or y is None:
+        raise InvalidValue("can't add null")
+    raise _fail("add", x, y)
+
+
+def subtract(x: Any, y: Any) -> Any:
+    tx, ty = type(x), type(y)
+    if tx is int and ty is int:
+        return normalize_int(x - y)
+    if (tx is int or tx is Decimal) and (ty is int or ty is Decimal):
+        return DECIMAL.subtract(x, y)
+    if tx is _DT and ty is _DT:
+        if not _same_kind(x, y):
+            raise _fail("subtract", x, y)
+        return x - y
+    if tx is _D and ty is _D:
+        return x - y
+    if tx is _T and ty is _T:
+        if not _same_kind(x, y):
+            raise _fail("subtract", x, y)
+        return time_difference(x, y)
+    if ty is _TD and tx in (_DT, _D, _T):
+        return add_duration(x, -y)
+    if ty is _YM and tx in (_DT, _D):
+        return add_months(x, -y.months)
+    if tx is _TD and ty is _TD:
+        return x - y
+    if tx is _YM and ty is _YM:
+        return _YM(0, x.months - y.months)
+    if x is None or y is None:
+        raise InvalidValue("can't subtract null")
+    raise _fail("subtract", x, y)
+
+
+def _int_value(n: Any) -> int:
+    # Java's BigDecimal.intValue truncates towards zero
+    return int(n)
+
+
+def multiply(x: Any, y: Any) -> Any:
+    tx, ty = type(x), type(y)
+    if tx is int and ty is int:
+        return normalize_int(x * y)
+    num_x = tx is int or tx is Decimal
+    num_y = ty is int or ty is Decimal
+    if num_x and num_y:
+        return DECIMAL.multiply(x, y)
+    if num_x and ty is _YM:
+        return _YM(0, y.months * _int_value(x))
+    if tx is _YM and num_y:
+        return _YM(0, x.months * _int_value(y))
+    if num_x and ty is _TD:
+        return y * _int_value(x)
+    if tx is _TD and num_y:
+        return x * _int_value(y)
+    if x is None or y is None:
+        raise InvalidValue("can't multiply null")
+    raise _fail("multiply", x, y)
+
+
+def divide(x: Any, y: Any) -> Any:
+    tx, ty = type(x), type(y)
+    num_x = tx is int or tx is Decimal
+    num_y = ty is int or ty is Decimal
+    if num_x and num_y:
+        if y == 0:
+            raise InvalidValue("can't divide by zero")
+        return DECIMAL.divide(x, y)
+    if tx is _YM and num_y:
+        if y == 0:
+            raise InvalidValue("can't divide by zero")
+        return _YM(0, int(DECIMAL.divide(x.months, y)))
+    if tx is _YM and ty is _YM:
+        if y.months == 0:
+            raise InvalidValue("can't divide by zero")
+        return int(x.months / y.months)  # Long division in feel-scala
+    if tx is _TD and ty is _TD:
+        ym = duration_millis(y)
+        if ym == 0:
+            raise InvalidValue("can't divide by zero")
+        return int(duration_millis(x) / ym)
+    if tx is _TD and num_y:
+        if y == 0:
+            raise InvalidValue("can't divide by zero")
+        millis = int(DECIMAL.divide(duration_millis(x), y))
+        return dt.timedelta(milliseconds=millis)
+    if x is None or y is None:
+        raise InvalidValue("can't divide null")
+    raise _fail("divide", x, y)
+
+
+def power(x: Any, y: Any) -> Any:
+    tx, ty = type(x), type(y)
+    if not ((tx is int or tx is Decimal) and (ty is int or ty is Decimal)):
+        raise _fail("raise", x, y)
+    if y == y.to_integral_value() if ty is Decimal else True:
+        e = int(y)
+        if abs(e) > 999_999_999:
+            raise InvalidValue("exponent too large")
+        if tx is int and 0 <= e and (abs(x) < 2 or e * max(abs(x), 1).bit_length() < 120):
+            return normalize_int(x**e)
+        return DECIMAL.power(Decimal(x), e)
+    # non-integral exponent: feel-scala goes through double
+    try:
+        result = float(x) ** float(y)
+    except (OverflowError, ZeroDivisionError) as exc:
+        raise InvalidValue("number too large") from exc
+    if isinstance(result, complex):
+        raise InvalidValue("no real result")
+    return Decimal(repr(result))
+
+
+def negate(x: Any) -> Any:
+    t = type(x)
+    if t is int:
+        return -x
+    if t is Decimal:
+        return DECIMAL.minus(x)
+    raise InvalidValue(f"can't negate {_show(x)}")
+
+
+ARITHMETIC = {"+": add, "-": subtract, "*": multiply, "/": divide, "**": power}

@@ -235,6 +235,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug or a broken store: one line here, details in the log
+        log.exception("engine.crashed", error_type=type(error).__name__)
+        print(
+            f"engine: stopped by an unexpected error: {type(error).__name__}: {error}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    disable_created_metrics,
+    generate_latest,
+)
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,6 +29,7 @@ def create_management_app(
     store_path: Path | None = None,
     gateway_registry: CollectorRegistry | None = None,
 ) -> Starlette:
+    disable_created_metrics()  # *_created timestamps are noise for one process
     registries = build_registry(engine, store_path, gateway_registry)
 
     async def metrics(_request: Request) -> Response:

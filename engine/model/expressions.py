@@ -19,6 +19,30 @@ from typing import Any
 from engine.model.elements import Expression
 
 
+def constant_string(source: str) -> tuple[str | None, str | None]:
+    """Evaluate FEEL ``source`` without variables and expect a non-empty string.
+
+    Returns ``(value, None)`` or ``(None, why)``. Used where Zeebe needs the value at
+    deployment: the message or signal name of a process start event (the subscription is opened
+    when the process is deployed, before any instance has variables). ``(None, None)`` when the
+    FEEL package is not available.
+    """
+    try:
+        feel = importlib.import_module("engine.feel")
+    except ImportError:  # pragma: no cover
+        return None, None
+    evaluate = getattr(feel, "evaluate", None)
+    if not callable(evaluate):  # pragma: no cover
+        return None, None
+    try:
+        value = evaluate(source, {})
+    except Exception as exc:  # FeelError and friends: report, never crash a deployment
+        return None, str(exc) or type(exc).__name__
+    if not isinstance(value, str) or not value:
+        return None, f"it evaluated to {value!r}, expected a non-empty string"
+    return value, None
+
+
 def _load_feel() -> tuple[Callable[[str], Any] | None, type[Exception]]:
     """``engine.feel.compile`` and ``FeelSyntaxError`` when the FEEL package provides them."""
     try:

@@ -50,6 +50,7 @@ from engine.model.elements import (
     SendTask,
     SequenceFlow,
     ServiceTask,
+    SignalEventDefinition,
     StartEvent,
     SubProcess,
     Task,
@@ -58,7 +59,7 @@ from engine.model.elements import (
     UserTask,
 )
 from engine.model.events import EventDefinitionReader
-from engine.model.expressions import ExpressionReader
+from engine.model.expressions import ExpressionReader, constant_string
 from engine.model.extensions import (
     ExtensionReader,
     parse_bool,
@@ -455,13 +456,36 @@ class _ProcessBuilder:
                 self.problems.add(raw.id, "a timer start event must have a timeDate or a timeCycle")
             if isinstance(definition, MessageEventDefinition):
                 if scope is None:
-                    # Message start events are correlated by name alone (no correlation key).
+                    # Message start events are correlated by name alone (no correlation key),
+                    # and the name is needed when the process is deployed.
                     definition = MessageEventDefinition(
-                        message_id=definition.message_id, name=definition.name
+                        message_id=definition.message_id,
+                        name=self.constant_name(raw.id, "message", definition.name),
                     )
                 else:
                     self.require_correlation_key(raw.id, definition)
+            if isinstance(definition, SignalEventDefinition) and scope is None:
+                definition = SignalEventDefinition(
+                    signal_id=definition.signal_id,
+                    name=self.constant_name(raw.id, "signal", definition.name),
+                )
         return StartEvent(**values, event_definition=definition, interrupting=interrupting)
+
+    def constant_name(self, element_id: str, what: str, name: Expression) -> Expression:
+        """A start event's message/signal name, evaluated now when it is FEEL (no variables
+        exist at deployment), so the runtime can open the subscription with a plain string."""
+        if not name.is_feel:
+            return name
+        value, why = constant_string(name.source)
+        if value is not None:
+            return Expression.static(value)
+        if why is not None:
+            self.problems.add(
+                element_id,
+                f"the {what} name '{name}' of a start event must evaluate to a string without "
+                f"variables: {why}",
+            )
+        return name
 
     def check_interrupting(
         self, element_id: str, definition: EventDefinition | None, interrupting: bool

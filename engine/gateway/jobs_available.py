@@ -19,6 +19,7 @@ class JobsAvailable:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self._loop = loop
         self._waiters: defaultdict[str, set[asyncio.Event]] = defaultdict(set)
+        self.closed = False
 
     def notify(self, job_type: str) -> None:
         """Thread-safe: jobs of ``job_type`` can be activated now."""
@@ -30,6 +31,13 @@ class JobsAvailable:
     def _wake(self, job_type: str) -> None:
         for event in self._waiters.get(job_type, ()):
             event.set()
+
+    def close(self) -> None:
+        """Shutting down: wake every waiter; long polls answer now, streams end."""
+        self.closed = True
+        for events in self._waiters.values():
+            for event in events:
+                event.set()
 
     def waiter(self, job_type: str) -> Waiter:
         return Waiter(self, job_type)
@@ -58,6 +66,8 @@ class Waiter:
 
     def __enter__(self) -> Waiter:
         self._owner._add(self._type, self._event)
+        if self._owner.closed:
+            self._event.set()
         return self
 
     def __exit__(self, *_exc: object) -> None:

@@ -43,6 +43,7 @@ class GatewayServer:
 
     async def start(self) -> int:
         jobs_available = JobsAvailable(asyncio.get_running_loop())
+        self._jobs_available = jobs_available
         self._engine.add_jobs_available_listener(jobs_available.notify)
         server = grpc.aio.server(
             options=[
@@ -85,5 +86,6 @@ class GatewayServer:
             return
         for service in (GATEWAY_SERVICE, ""):
             await self._health.set(service, health_pb2.HealthCheckResponse.NOT_SERVING)
+        self._jobs_available.close()  # parked long polls answer "no jobs" now, streams end
         await self._server.stop(grace_s)
         self._server = None

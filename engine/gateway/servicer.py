@@ -137,14 +137,14 @@ class Gateway(GatewayServicer):
                     self.metrics.jobs_activated.labels(request.type).inc(len(jobs))
                     return jobs
                 remaining = give_up - loop.time()
-                if request.requestTimeout < 0 or remaining <= 0:
+                if request.requestTimeout < 0 or remaining <= 0 or self._jobs.closed:
                     if waited:
                         self.metrics.long_polls.labels("timed_out").inc()
                     return []
                 waited = True
                 with self.metrics.long_polls_waiting.track_inprogress():
                     woken = await waiter.wait(remaining)
-                if not woken:
+                if not woken or self._jobs.closed:
                     self.metrics.long_polls.labels("timed_out").inc()
                     return []
 
@@ -179,6 +179,8 @@ class Gateway(GatewayServicer):
                         for job in jobs:
                             yield convert.activated_job(job)
                         continue
+                    if self._jobs.closed:
+                        return
                     await waiter.wait(None)
         finally:
             log.info("gateway.job_stream_closed", job_type=request.type, worker=request.worker)

@@ -310,3 +310,29 @@ async def test_metrics_count_requests_by_method_and_code(gw: Harness) -> None:
         )
         == 1
     )
+
+
+async def test_shutdown_answers_parked_long_polls_and_ends_streams(gw: Harness) -> None:
+    poll = asyncio.create_task(
+        _activate(
+            gw,
+            pb.ActivateJobsRequest(
+                type="idle", worker="w", timeout=1000, maxJobsToActivate=1, requestTimeout=60_000
+            ),
+            timeout=90,
+        )
+    )
+    stream = gw.stub.StreamActivatedJobs(
+        pb.StreamActivatedJobsRequest(type="idle", worker="w", timeout=1000)
+    )
+    reading = asyncio.ensure_future(stream.read())
+    for _ in range(200):
+        if gw.server.gateway and gw.server.gateway._jobs.waiting("idle") == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert gw.server.gateway is not None and gw.server.gateway._jobs.waiting("idle") == 2
+    started = time.monotonic()
+    await gw.server.stop(grace_s=5)
+    assert await asyncio.wait_for(poll, 5) == []
+    assert await asyncio.wait_for(reading, 5) is grpc.aio.EOF
+    assert time.monotonic() - started < 2, "shutdown must not wait for parked polls"

@@ -29,7 +29,14 @@ from .errors import FeelError, FeelEvaluationError, FeelSyntaxError, InvalidValu
 from .interpreter import Fn, Test, compile_node, compile_unary
 from .parser import parse_expression, parse_unary_tests
 from .runtime import DEFAULT_BUDGET, Env, State
-from .values import FeelFunction, FeelRange, YearsMonthsDuration, to_json_value, to_python
+from .values import (
+    FeelFunction,
+    FeelRange,
+    YearsMonthsDuration,
+    from_python,
+    to_json_value,
+    to_python,
+)
 
 _load_builtins()
 
@@ -137,12 +144,16 @@ class CompiledUnaryTests:
     def evaluate(self, input_value: Any, variables: Mapping[str, Any] | None = None, *,
                  now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> bool:
         """True when the input value passes; null (not comparable) counts as not passing."""
-        state = _state(variables, now, budget)
-        from .values import from_python
+        return self.test(input_value, variables, now=now, budget=budget) is True
 
+    def test(self, input_value: Any, variables: Mapping[str, Any] | None = None, *,
+             now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> bool | None:
+        """The three-valued result: True, False, or None when the tests could not decide
+        (e.g. the input cannot be compared with the test's values)."""
+        state = _state(variables, now, budget)
         value = from_python(input_value)
         result = _run(self.text, self._test, Env(state.top, None, state), value)
-        return result is True
+        return result if type(result) is bool else None
 
 
 _expression_cache: dict[str, CompiledExpression] = {}

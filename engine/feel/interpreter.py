@@ -375,14 +375,14 @@ def compile_test(node: ast.Node) -> Test:
         if v is True:
             return True
         t = type(v)
-        if t is list:
-            return any(equal(i, item) is True for item in v)
+        if t is list and any(equal(i, item) is True for item in v):
+            return True
         if t is FeelRange:
             return v.contains(i)
         r = equal(i, v)
         if r is True:
             return True
-        if v is False:
+        if v is False or t is list:
             return False
         return None if r is None else False
 

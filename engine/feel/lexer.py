@@ -67,6 +67,8 @@ _PARAM = re.compile(
     r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)\s*:(?!=)"
 )
 _CONTEXT_KEY = re.compile(r'[^"{}:,\[\]`]+')
+_NOT_NAMES = {"instance", "of", "not"}
+_CALL_FOLLOWS = re.compile(r"\s*\(")
 _INSTANCE_OF = re.compile(r"instance\s+of\b")
 _TIME_OFFSET = re.compile(r"time offset\b")
 
@@ -179,6 +181,9 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                     raise FeelSyntaxError("expected a context key", expression=text,
                                           position=pos)
                 key = m.group(0).rstrip()
+                if key in ("null", "true", "false"):
+                    raise FeelSyntaxError(f"'{key}' cannot be a context key without quotes",
+                                          expression=text, position=start)
                 pos = start + len(key)
                 prev = "KEY"
                 yield tok("KEY", key, start, pos)
@@ -275,6 +280,9 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                         first = False
                         yield tok("NAME", " ".join(candidate), start, pos)
                         continue
+            if word in _NOT_NAMES and not (word == "not" and _CALL_FOLLOWS.match(text, end)):
+                raise FeelSyntaxError(f"'{word}' is a keyword and cannot be used as a name",
+                                      expression=text, position=start)
             pos = end
             kind = KEYWORDS.get(word, "NAME")
             prev = kind

@@ -14,7 +14,7 @@ from .errors import FeelEvaluationError
 from .values import from_python
 
 MISSING: Any = object()
-DEFAULT_BUDGET = 1_000_000
+DEFAULT_BUDGET = 5_000_000  # loop iterations and calls; about 5 s of work at most
 MAX_CALL_DEPTH = 120
 
 

@@ -395,12 +395,13 @@ def _decimal_string(d: Decimal) -> str:
 
 
 def to_json_value(v: Any) -> Any:
-    """FEEL result → JSON-compatible Python, as Zeebe serialises variables.
+    """FEEL result → JSON-compatible Python, as feel-scala's ``to json`` writes values.
 
-    Integral numbers become ``int``, others ``float``; dates, times and date-times their ISO
-    text; durations their ISO text (``P1DT2H``, ``P1Y2M``); ranges and functions their text.
+    Integral numbers become ``int``, others ``float``; dates, times and date-times their
+    java.time ISO text (``2023-06-14T14:55:00+02:00[Europe/Berlin]``); durations too
+    (``PT36H``, ``P1Y2M``); ranges and functions their FEEL text.
     """
-    from .temporal import format_temporal
+    from .temporal import format_iso
 
     t = type(v)
     if v is None or t is str or t is bool or t is int:
@@ -414,7 +415,7 @@ def to_json_value(v: Any) -> Any:
         return [to_json_value(i) for i in v]
     if t is dict:
         return {str(k): to_json_value(i) for k, i in v.items()}
-    text = format_temporal(v)
+    text = format_iso(v)
     if text is not None:
         return text
     return to_string(v)

@@ -20,6 +20,8 @@ builtin("get entries", "m")(_entries)
 def _get_value(ctx: Any, key: Any) -> Any:
     c = context(ctx)
     if type(key) is list:
+        if not key:
+            return None
         v: Any = c
         for k in key:
             if type(v) is not dict:

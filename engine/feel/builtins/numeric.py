@@ -54,7 +54,13 @@ def decimal(n: Any, scale: Any) -> Any:
 
 @builtin("decimal", "n", "scale", "mode")
 def decimal3(n: Any, scale: Any, mode: Any) -> Any:
-    m = _MODES.get(string(mode).upper())
+    name = string(mode).upper()
+    if name == "UNNECESSARY":
+        rounded = _round(n, scale, ROUND_DOWN)
+        if rounded != number(n):
+            raise InvalidValue("rounding necessary")
+        return rounded
+    m = _MODES.get(name)
     if m is None:
         raise InvalidValue(f"illegal rounding mode '{mode}'")
     return _round(n, scale, m)

@@ -16,6 +16,8 @@ from .checks import string
 
 
 def _cmp(a: Any, b: Any) -> int:
+    if type(a) is str or type(b) is str:
+        raise NoMatch  # feel-scala's range functions take numbers and temporal values
     c = compare(a, b)
     if c is None:
         raise InvalidValue("the values are not comparable")

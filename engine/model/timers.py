@@ -219,7 +219,10 @@ class TimerSchedule:
             return None
         if self.kind == "cron":
             return self._cron_after(max(previous_due_ms, now_ms))
-        return self._phase_point_after(previous_due_ms, max(previous_due_ms, now_ms))
+        # A cycle with a start keeps its calendar phase from that start (31 Jan + P1M, P2M...
+        # gives 28 Feb, 31 Mar); without one, the previous due date is the only anchor known.
+        anchor = self.start_ms if self.start_ms is not None else previous_due_ms
+        return self._phase_point_after(anchor, max(previous_due_ms, now_ms))
 
     def remaining_after_firing(self, remaining: int) -> int:
         """Repetitions left after a firing, given ``remaining`` before it (-1 stays -1)."""
@@ -309,9 +312,22 @@ def parse_cycle(text: str) -> TimerSchedule:
     )
 
 
+_CRON_MACROS = {
+    "@yearly": "0 0 0 1 1 *",
+    "@annually": "0 0 0 1 1 *",
+    "@monthly": "0 0 0 1 * *",
+    "@weekly": "0 0 0 * * 0",
+    "@daily": "0 0 0 * * *",
+    "@midnight": "0 0 0 * * *",
+    "@hourly": "0 0 * * * *",
+}
+
+
 def parse_cron(text: str) -> TimerSchedule:
-    """A Spring-style 6-field cron expression (seconds first), evaluated in UTC."""
+    """A Spring-style 6-field cron expression (seconds first) or one of Spring's macros
+    (``@daily``, ``@hourly``, ...), evaluated in UTC."""
     raw = " ".join(text.split())
+    raw = _CRON_MACROS.get(raw.lower(), raw)
     fields = raw.split(" ")
     if len(fields) != 6:
         raise TimerFormatError(

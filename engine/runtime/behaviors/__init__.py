@@ -1,0 +1,1 @@
+"""Behaviours shared by the element processors (after Zeebe's ``Bpmn*Behavior`` classes)."""

@@ -1,0 +1,282 @@
+"""The single writer thread: batches commands, processes them, commits once, then answers.
+
+Group commit: the writer blocks for the first command (or the next due date), then takes every
+other command already waiting (up to ``max_batch``), processes them one after another on the
+in-memory state, runs whatever became due (timers, job time-outs, back-offs, message TTLs), and
+writes the records and changed rows of the whole batch in one SQLite transaction. Only after the
+commit are the callers' futures resolved and the job listeners told — so an answer always means
+"durable". With many concurrent callers the batches grow by themselves, which is what keeps the
+fsync per transaction affordable.
+
+A command that fails with an unexpected exception must not take the others of its batch down
+nor leave half-applied state: the batch's in-memory changes are discarded by reloading the state
+from the store (which holds exactly the last commit), the culprit is answered with the error and
+the rest of the batch is processed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from engine.api import EngineError
+from engine.runtime.clock import Clock
+from engine.runtime.machine import Machine
+from engine.runtime.state import (
+    DUE_JOB_BACKOFF,
+    DUE_JOB_TIMEOUT,
+    DUE_MESSAGE_TTL,
+    DUE_TIMER,
+    RuntimeState,
+)
+from engine.store import SqliteStore, WriteBatch
+
+log = logging.getLogger("engine.writer")
+
+Command = Callable[[Machine], Any]
+
+
+class _Item:
+    __slots__ = ("fn", "loop", "future", "result", "error")
+
+    def __init__(
+        self, fn: Command, loop: asyncio.AbstractEventLoop | None,
+        future: asyncio.Future[Any] | None,
+    ) -> None:
+        self.fn = fn
+        self.loop = loop
+        self.future = future
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+_WAKE = object()
+_STOP = object()
+_KILL = object()
+MAX_DUE_PER_BATCH = 2000
+
+
+class Writer:
+    def __init__(
+        self, store: SqliteStore, clock: Clock, parse: Callable[..., Any], *,
+        queue_capacity: int, max_batch: int,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self._parse = parse
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=queue_capacity)
+        self.max_batch = max_batch
+        self.listeners: list[Callable[[str], None]] = []
+        self.after_commit: list[Callable[[Machine], None]] = []
+        self.state = RuntimeState()
+        self.machine: Machine | None = None
+        self._thread: threading.Thread | None = None
+        self._ready = threading.Event()
+        self._start_error: BaseException | None = None
+        self._poisoned_due: set[tuple[int, int]] = set()
+        self.batches = 0
+        self.commands = 0
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="engine-writer", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._start_error is not None:
+            raise self._start_error
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop after the queued commands (or, with ``kill``, without processing them)."""
+        if self._thread is None:
+            return
+        self.queue.put(_KILL if kill else _STOP)
+        self._thread.join()
+        self._thread = None
+
+    def wake(self) -> None:
+        try:
+            self.queue.put_nowait(_WAKE)
+        except queue.Full:
+            pass  # a full queue wakes the writer anyway
+
+    def submit(
+        self, fn: Command, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]
+    ) -> None:
+        """Raises ``queue.Full`` when the engine is overloaded."""
+        self.queue.put_nowait(_Item(fn, loop, future))
+
+    # ------------------------------------------------------------------ loop
+
+    def _load(self) -> Machine:
+        self.state = RuntimeState()
+        self.state.load(self.store, self._parse)
+        self.machine = Machine(self.state, self.clock)
+        return self.machine
+
+    def _run(self) -> None:
+        try:
+            self.store.open()
+            self._load()
+        except BaseException as exc:  # surfaced to start()
+            self._start_error = exc
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            self._loop()
+        finally:
+            self.store.close()
+
+    def _timeout(self) -> float:
+        due = self.state.due
+        if not due:
+            return 1.0
+        wait = (due[0][0] - self.clock.now_ms()) / 1000.0
+        return min(max(wait, 0.0), 1.0)
+
+    def _loop(self) -> None:
+        q = self.queue
+        stopping = False
+        while not stopping:
+            items: list[_Item] = []
+            try:
+                first = q.get(timeout=self._timeout())
+            except queue.Empty:
+                first = _WAKE
+            pending = [first]
+            while len(items) < self.max_batch:
+                for entry in pending:
+                    if entry is _STOP:
+                        stopping = True
+                    elif entry is _KILL:
+                        return
+                    elif isinstance(entry, _Item):
+                        items.append(entry)
+                pending = []
+                if stopping:
+                    break
+                try:
+                    pending.append(q.get_nowait())
+                except queue.Empty:
+                    break
+            self._process_batch(items)
+
+    def _process_batch(self, items: list[_Item]) -> None:
+        while True:
+            m = self.machine
+            assert m is not None
+            failed_at = -1
+            for index, item in enumerate(items):
+                m.now = self.clock.now_ms()
+                try:
+                    item.result = item.fn(m)
+                    m.run_work()
+                except EngineError as exc:
+                    item.error = exc
+                    m.work.clear()
+                except Exception as exc:
+                    log.exception("command failed unexpectedly; its batch is replayed without it")
+                    item.error = exc
+                    failed_at = index
+                    break
+            if failed_at < 0:
+                due_failed = self._run_due(m)
+                if due_failed is None:
+                    break
+                self._poisoned_due.add(due_failed)
+            self.machine = self._load()
+            culprit = items[failed_at] if failed_at >= 0 else None
+            if culprit is not None:
+                self._answer([culprit])
+                items = [i for i in items if i is not culprit]
+            for item in items:
+                item.result = None
+                item.error = None
+        batch = WriteBatch()
+        self.state.flush(batch)
+        try:
+            self.store.commit(batch)
+        except Exception as exc:
+            log.exception("commit failed; the batch is answered with the error")
+            for item in items:
+                item.error = exc
+            self.machine = self._load()
+            self._answer(items)
+            return
+        self.batches += 1
+        self.commands += len(items)
+        m = self.machine
+        assert m is not None
+        self._answer(items)
+        for hook in self.after_commit:
+            try:
+                hook(m)
+            except Exception:
+                log.exception("after-commit hook failed")
+        m.finished_instances = {}
+        if m.jobs_available:
+            types = m.jobs_available
+            m.jobs_available = set()
+            for job_type in types:
+                for listener in self.listeners:
+                    try:
+                        listener(job_type)
+                    except Exception:
+                        log.exception("jobs-available listener failed")
+
+    def _run_due(self, m: Machine) -> tuple[int, int] | None:
+        """Run what is due; returns the (kind, key) that failed unexpectedly, if any."""
+        due = self.state.due
+        now = self.clock.now_ms()
+        m.now = now
+        count = 0
+        while due and due[0][0] <= now and count < MAX_DUE_PER_BATCH:
+            _, kind, key = heapq.heappop(due)
+            if (kind, key) in self._poisoned_due:
+                continue
+            count += 1
+            try:
+                if kind == DUE_TIMER:
+                    m.events.fire_timer(key)
+                elif kind == DUE_JOB_TIMEOUT:
+                    m.jobs.time_out(key)
+                elif kind == DUE_JOB_BACKOFF:
+                    m.jobs.back_off_over(key)
+                elif kind == DUE_MESSAGE_TTL:
+                    from engine.runtime.commands import expire_message
+
+                    expire_message(m, key)
+                m.run_work()
+            except Exception:
+                log.exception("due work %s/%s failed unexpectedly; it is skipped", kind, key)
+                return (kind, key)
+        return None
+
+    @staticmethod
+    def _answer(items: list[_Item]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Item]] = {}
+        for item in items:
+            if item.loop is not None:
+                by_loop.setdefault(item.loop, []).append(item)
+        for loop, group in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_resolve_all, group)
+            except RuntimeError:
+                pass  # the caller's loop is gone
+
+
+def _resolve_all(items: list[_Item]) -> None:
+    for item in items:
+        fut = item.future
+        if fut is None or fut.done():
+            continue
+        if item.error is not None:
+            fut.set_exception(item.error)
+        else:
+            fut.set_result(item.result)

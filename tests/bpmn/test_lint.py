@@ -95,3 +95,18 @@ def test_a_diagram_without_execution_platform_is_an_error(bundle: Path, tmp_path
     bare.write_text(re.sub(r' modeler:executionPlatform(Version)?="[^"]*"', "", xml), "utf-8")
     code, out, (_, errors, _) = lint(bundle, bare)
     assert (code, errors) == (1, 1), out
+
+
+def test_import_warnings_are_errors(bundle: Path, tmp_path: Path) -> None:
+    """What Modeler would drop on opening (unknown elements or attributes) fails the lint."""
+    typo = tmp_path / "typo.bpmn"
+    xml = MAIN_DIAGRAM.read_text(encoding="utf-8")
+    typo.write_text(
+        xml.replace("<zeebe:taskHeaders>", "<zeebe:taskHeaderz>", 1).replace(
+            "</zeebe:taskHeaders>", "</zeebe:taskHeaderz>", 1
+        ),
+        "utf-8",
+    )
+    code, out, (_, errors, _) = lint(bundle, typo)
+    assert code == 1 and errors >= 1, out
+    assert "[import]" in out, out

@@ -174,6 +174,19 @@ class MultiInstance:
     completion_condition: Expression | None = None
 
 
+class BindingType(StrEnum):
+    """Which version of a called process/decision/form is used (``zeebe:bindingType``).
+
+    ``LATEST`` (the default): the latest deployed version when the element is reached;
+    ``DEPLOYMENT``: the version deployed together with this process; ``VERSION_TAG``: the version
+    carrying ``version_tag``.
+    """
+
+    LATEST = "latest"
+    DEPLOYMENT = "deployment"
+    VERSION_TAG = "versionTag"
+
+
 @dataclass(frozen=True, slots=True)
 class CalledElement:
     """``zeebe:calledElement`` of a call activity. Both propagation flags default to ``true``."""
@@ -181,6 +194,8 @@ class CalledElement:
     process_id: Expression
     propagate_all_child_variables: bool = True
     propagate_all_parent_variables: bool = True
+    binding_type: BindingType = BindingType.LATEST
+    version_tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +204,8 @@ class CalledDecision:
 
     decision_id: Expression
     result_variable: str
+    binding_type: BindingType = BindingType.LATEST
+    version_tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +238,8 @@ class UserTaskForm:
     form_id: str | None = None
     external_reference: Expression | None = None
     embedded_form: str | None = None
+    binding_type: BindingType = BindingType.LATEST
+    version_tag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

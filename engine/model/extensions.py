@@ -19,6 +19,7 @@ import json
 from lxml import etree
 
 from engine.model.elements import (
+    BindingType,
     CalledDecision,
     CalledElement,
     Expression,
@@ -84,6 +85,32 @@ class ExtensionReader:
         for ext in extension_elements(node):
             if is_zeebe(ext) and local_name(ext) in REFUSED_EXTENSIONS:
                 self.problems.add(element_id, REFUSED_EXTENSIONS[local_name(ext)])
+
+    def binding(self, ext: etree._Element, element_id: str) -> tuple[BindingType, str | None]:
+        """``bindingType`` (default ``latest``) and ``versionTag`` of a called element, decision
+        or form; ``versionTag`` is required by, and only allowed with, binding ``versionTag``."""
+        raw = (ext.get("bindingType") or "").strip() or BindingType.LATEST.value
+        version_tag = (ext.get("versionTag") or "").strip() or None
+        try:
+            binding = BindingType(raw)
+        except ValueError:
+            allowed = ", ".join(f"'{b.value}'" for b in BindingType)
+            self.problems.add(
+                element_id,
+                f"bindingType '{raw}' of zeebe:{local_name(ext)} must be one of {allowed}",
+            )
+            return BindingType.LATEST, None
+        if binding is BindingType.VERSION_TAG and version_tag is None:
+            self.problems.add(
+                element_id,
+                f"zeebe:{local_name(ext)} with bindingType 'versionTag' needs a versionTag",
+            )
+        if binding is not BindingType.VERSION_TAG and version_tag is not None:
+            self.problems.add(
+                element_id,
+                f"zeebe:{local_name(ext)} versionTag is only allowed with bindingType 'versionTag'",
+            )
+        return binding, version_tag
 
     # -- readers
 
@@ -195,7 +222,10 @@ class ExtensionReader:
         )
         if process_id is None:
             return None
+        binding, version_tag = self.binding(called, element_id)
         return CalledElement(
+            binding_type=binding,
+            version_tag=version_tag,
             process_id=process_id,
             propagate_all_child_variables=parse_bool(
                 called.get("propagateAllChildVariables"), True
@@ -222,7 +252,13 @@ class ExtensionReader:
             )
         if decision_id is None or not result_variable:
             return None
-        return CalledDecision(decision_id=decision_id, result_variable=result_variable)
+        binding, version_tag = self.binding(called, element_id)
+        return CalledDecision(
+            decision_id=decision_id,
+            result_variable=result_variable,
+            binding_type=binding,
+            version_tag=version_tag,
+        )
 
     def script(self, node: etree._Element, element_id: str) -> Script | None:
         script = self.single(node, element_id, "script")
@@ -305,8 +341,14 @@ class ExtensionReader:
                         f"formKey '{key}' refers to an embedded form '{form_ref}' that the "
                         "process does not define (zeebe:userTaskForm)",
                     )
+        binding, version_tag = self.binding(form, element_id)
         return UserTaskForm(
-            form_key=form_key, form_id=form_id, external_reference=external, embedded_form=embedded
+            form_key=form_key,
+            form_id=form_id,
+            external_reference=external,
+            embedded_form=embedded,
+            binding_type=binding,
+            version_tag=version_tag,
         )
 
     def schedule(self, node: etree._Element, element_id: str) -> UserTaskSchedule:

@@ -154,3 +154,24 @@ def test_every_executable_process_of_a_file_is_returned_in_order() -> None:
 def test_lanes_data_objects_annotations_are_ignored() -> None:
     process = load("artifacts-ignored.bpmn")
     assert set(process.elements) == {"start", "end"}
+
+
+def test_call_activity_binding_type() -> None:
+    from engine.model.elements import BindingType
+
+    process = load("call-activity.bpmn")
+    static = process.element("call_static")
+    assert isinstance(static, CallActivity)
+    assert static.called_element.binding_type is BindingType.LATEST
+    xml = (
+        (FIXTURES / "call-activity.bpmn")
+        .read_bytes()
+        .replace(
+            b'processId="none_start_end"',
+            b'processId="none_start_end" bindingType="versionTag" versionTag="v1.2"',
+        )
+    )
+    call = parse_bpmn(xml, "binding.bpmn")[0].element("call_static")
+    assert isinstance(call, CallActivity)
+    assert call.called_element.binding_type is BindingType.VERSION_TAG
+    assert call.called_element.version_tag == "v1.2"

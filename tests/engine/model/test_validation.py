@@ -176,3 +176,27 @@ def test_feel_message_name_of_a_start_event_cannot_use_variables() -> None:
     )
     with pytest.raises(BpmnParseError, match="Element 'start': the message name '=caseType'"):
         parse_bpmn(xml, "var-start-name.bpmn")
+
+
+@pytest.mark.parametrize(
+    ("attributes", "reason"),
+    [
+        (
+            b'bindingType="sometimes"',
+            "bindingType 'sometimes' of zeebe:calledElement must be one of",
+        ),
+        (b'bindingType="versionTag"', "with bindingType 'versionTag' needs a versionTag"),
+        (b'versionTag="v1"', "versionTag is only allowed with bindingType 'versionTag'"),
+    ],
+)
+def test_binding_type_rules(attributes: bytes, reason: str) -> None:
+    xml = (
+        (FIXTURES / "call-activity.bpmn")
+        .read_bytes()
+        .replace(b'processId="none_start_end"', b'processId="none_start_end" ' + attributes)
+    )
+    with pytest.raises(BpmnParseError) as caught:
+        parse_bpmn(xml, "binding.bpmn")
+    assert any(
+        p.startswith("Element 'call_static'") and reason in p for p in caught.value.problems
+    ), caught.value.problems

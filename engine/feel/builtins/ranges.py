@@ -177,8 +177,13 @@ def range_(text: Any) -> FeelRange:
     from ..parser import parse_expression
     from ..runtime import Env, State
 
+    from ..errors import FeelSyntaxError
+
     s = string(text).strip()
-    node = parse_expression(s)
+    try:
+        node = parse_expression(s)
+    except FeelSyntaxError as exc:
+        raise InvalidValue(f"'{s}' is not a range: {exc.message}") from None
     from ..ast import RangeLit
 
     if not isinstance(node, RangeLit):

@@ -147,6 +147,17 @@ def test_labels_cover_no_shape(diagram: Diagram) -> None:
     assert not covered, f"labels drawn over shapes: {covered}"
 
 
+def test_labels_are_crossed_by_no_other_edge(diagram: Diagram) -> None:
+    crossed = []
+    for owner, label in diagram.labels.items():
+        for flow_id, flow in diagram.flows.items():
+            if owner in (flow_id, flow.get("sourceRef"), flow.get("targetRef")):
+                continue
+            if any(_segment_enters(label, a, b) for a, b in _segments(diagram.edges[flow_id])):
+                crossed.append((owner, flow_id))
+    assert not crossed, f"labels with an edge drawn through them: {crossed}"
+
+
 # --- helpers ---------------------------------------------------------------------------------
 
 

@@ -150,16 +150,16 @@ class ExtensionReader:
         )
 
     def headers(self, node: etree._Element, element_id: str) -> tuple[tuple[str, str], ...]:
+        """``zeebe:taskHeaders`` in document order (a later duplicate key wins in a dict)."""
         result: list[tuple[str, str]] = []
         for container in zeebe_children(node, "taskHeaders"):
             for header in container:
                 if not is_zeebe(header, "header"):
                     continue
-                key = header.get("key")
-                if not key:
-                    self.problems.add(element_id, "a zeebe:header must have a non-empty key")
-                    continue
-                result.append((key, header.get("value") or ""))
+                key, value = header.get("key"), header.get("value")
+                if not key or not value:
+                    continue  # Zeebe ignores headers without key or value; so do we
+                result.append((key, value))
         return tuple(result)
 
     def properties(self, node: etree._Element) -> tuple[tuple[str, str], ...]:

@@ -126,3 +126,21 @@ def test_manual_and_plain_tasks_pass_through() -> None:
     assert isinstance(manual, Task) and manual.element_type is ElementType.MANUAL_TASK
     assert plain.job is None and manual.job is None
     assert manual.name == "Hand over urn"
+
+
+def test_headers_without_key_or_value_are_ignored_like_zeebe() -> None:
+    from engine.model import parse_bpmn
+
+    from .conftest import FIXTURES
+
+    xml = (
+        (FIXTURES / "service-task.bpmn")
+        .read_bytes()
+        .replace(
+            b'<zeebe:header key="sla" value="PT4H" />',
+            b'<zeebe:header key="" value="x" /><zeebe:header key="empty" value="" />',
+        )
+    )
+    task = parse_bpmn(xml, "headers.bpmn")[0].element("task")
+    assert task.job is not None
+    assert task.job.headers == (("department", "police"),)

@@ -358,7 +358,6 @@ class FlowNode:
     output_mappings: tuple[VariableMapping, ...] = ()
     properties: tuple[tuple[str, str], ...] = ()
     job: JobDefinition | None = None
-    execution_listeners: tuple[tuple[str, str], ...] = ()  # reserved: (eventType, jobType)
 
 
 # ---- events
@@ -603,10 +602,7 @@ class Signal:
 
 
 ScopeNode = SubProcess | EventSubProcess
-
-
-def _frozen_map(items: Mapping[str, object] | None = None) -> Mapping[str, object]:
-    return MappingProxyType(dict(items or {}))
+"""Flow nodes that are flow scopes of their own."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, eq=False)

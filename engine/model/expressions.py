@@ -106,12 +106,11 @@ class ExpressionReader:
         what: str,
         required: bool = False,
         feel_only: bool = False,
-        static_only: bool = False,
     ) -> Expression | None:
         """Parse ``raw`` (``None`` when the attribute is absent).
 
         ``feel_only``: Zeebe's "non-static" attributes (conditions, correlation keys, input
-        collections...). ``static_only``: attributes Zeebe refuses as expressions.
+        collections...).
         """
         if raw is None or not raw.strip():
             if required:
@@ -119,9 +118,6 @@ class ExpressionReader:
             return None
         expression = Expression.parse(raw)
         if expression.is_feel:
-            if static_only:
-                self._problem(element_id, f"{what} must be a static value, not an expression")
-                return expression
             problem = feel_syntax_problem(expression.source)
             if problem is not None:
                 self._problem(

@@ -74,26 +74,45 @@ def _has_doctype(head: bytes) -> bool:
     """Whether the prolog (before the root element) declares a document type.
 
     Checked before parsing so a billion-laughs or XXE document is refused with the clear reason
-    rather than whatever libxml2's own protections say. Works for UTF-8 and other ASCII-compatible
-    encodings; anything else still meets the post-parse ``docinfo`` check and libxml2's limits.
+    rather than whatever libxml2's own protections say. The head is decoded by its byte-order
+    mark (UTF-8, UTF-16, UTF-32); the post-parse ``docinfo`` check covers anything else.
     """
+    text = _decode_head(head)
     pos = 0
-    if head.startswith(b"\xef\xbb\xbf"):
-        pos = 3
-    length = len(head)
+    length = len(text)
     while pos < length:
-        while pos < length and head[pos : pos + 1] in (b" ", b"\t", b"\r", b"\n"):
+        while pos < length and text[pos] in " \t\r\n\ufeff":
             pos += 1
-        if head.startswith(b"<?", pos):
-            end = head.find(b"?>", pos)
+        if text.startswith("<?", pos):
+            end = text.find("?>", pos)
             if end < 0:
                 return False
             pos = end + 2
-        elif head.startswith(b"<!--", pos):
-            end = head.find(b"-->", pos)
+        elif text.startswith("<!--", pos):
+            end = text.find("-->", pos)
             if end < 0:
                 return False
             pos = end + 3
         else:
-            return head[pos : pos + 9].upper() == b"<!DOCTYPE"
+            return text[pos : pos + 9].upper() == "<!DOCTYPE"
     return False
+
+
+_BOMS = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xef\xbb\xbf", "utf-8"),
+)
+
+
+def _decode_head(head: bytes) -> str:
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="replace")
+    if head[:2] == b"<\x00":
+        return head.decode("utf-16-le", errors="replace")
+    if head[:2] == b"\x00<":
+        return head.decode("utf-16-be", errors="replace")
+    return head.decode("utf-8", errors="replace")

@@ -10,6 +10,7 @@ from engine.model import BpmnParseError, parse_bpmn
 from engine.model.xml_safety import MAX_RESOURCE_BYTES
 
 from .conftest import FIXTURES, refusal
+from .conftest import INVALID as INVALID_DIR
 
 
 def test_billion_laughs_is_refused_as_a_dtd_without_expanding() -> None:
@@ -55,3 +56,18 @@ def test_dmn_or_other_xml_is_not_a_bpmn_document() -> None:
     error = refusal("not-bpmn.bpmn")
     assert "is not a BPMN 2.0 document" in str(error)
     assert "'definitions' in namespace 'https://www.omg.org/spec/DMN/20191111/MODEL/'" in str(error)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_dtd_in_a_utf16_or_utf32_document_is_refused(codec: str) -> None:
+    text = (INVALID_DIR / "external-entity.bpmn").read_text(encoding="utf-8")
+    data = text.replace('encoding="UTF-8"', f'encoding="{codec.upper()[:6]}"').encode(codec)
+    with pytest.raises(BpmnParseError, match="DTDs"):
+        parse_bpmn(data, "wide.bpmn")
+
+
+def test_utf16_bpmn_without_dtd_is_accepted() -> None:
+    text = (FIXTURES / "none-start-end.bpmn").read_text(encoding="utf-8")
+    data = text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    (process,) = parse_bpmn(data, "utf16.bpmn")
+    assert process.id == "none_start_end"

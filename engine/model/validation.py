@@ -246,8 +246,7 @@ def _conditional_gateway(
             problems.add(
                 gateway.id, f"default flow '{default}' must be an outgoing flow of the gateway"
             )
-        elif flow.condition is not None:
-            problems.add(gateway.id, f"default flow '{default}' must not have a condition")
+        # A condition on the default flow is allowed (and ignored), as in Zeebe.
     outgoing = [process.flows[f] for f in gateway.outgoing if f in process.flows]
     if len(outgoing) > 1:
         for flow in outgoing:

@@ -11,6 +11,8 @@ Error messages go to the engine (and Operate / our console), so they are masked 
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 from pyzeebe import Job
 from pyzeebe.errors import BusinessError
@@ -25,6 +27,15 @@ ZEEBE_DEFAULT_RETRIES = 3
 BASE_BACK_OFF_MS = 1_000
 
 
+class BpmnError(BusinessError):
+    """A business outcome the diagram handles (contract: bpmn/README.md, "BPMN errors"),
+    thrown with the error variables the catching boundary event needs."""
+
+    def __init__(self, error_code: str, message: str, variables: dict[str, Any] | None = None):
+        super().__init__(error_code, message)
+        self.variables = variables or {}
+
+
 def back_off_ms(retries_left: int, max_ms: int) -> int:
     """Back-off before the next attempt: doubles with each failure already seen."""
     failures_seen = max(0, ZEEBE_DEFAULT_RETRIES - retries_left)
@@ -36,7 +47,10 @@ def make_exception_handler(max_back_off_ms: int) -> ExceptionHandler:
         message = mask_text(f"{type(error).__name__}: {error}")[:500]
         if isinstance(error, BusinessError):
             log.info("business error", task=job.type, job=job.key, code=error.error_code)
-            await controller.set_error_status(message, error_code=error.error_code)
+            variables = error.variables if isinstance(error, BpmnError) else None
+            await controller.set_error_status(
+                message, error_code=error.error_code, variables=variables
+            )
             return
         delay = back_off_ms(job.retries - 1, max_back_off_ms)
         log.warning(

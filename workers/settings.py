@@ -46,6 +46,8 @@ class WorkerSettings(BaseSettings):
     shenhou_notify_webhook_token: str | None = None
     shenhou_sms_gateway_url: str | None = None
     shenhou_sms_gateway_token: str | None = None
+    # Same secret as the API's: the workers put the family's link into SMS notices.
+    shenhou_family_link_secret: str = "dev-only-family-link-secret"
     # Cremation booking contact printed on the family notice.
     shenhou_cremation_contact: str = "宁海县殡仪馆 0574-00000000"
 

@@ -32,6 +32,7 @@ FIELDS = {
     "certificate_code": "330226193501010014",
     "reporting_due": "2026-12-18",
     "copy_no": 2,
+    "registration_place": "330203",
 }
 
 

@@ -6,8 +6,9 @@ headers ``Idempotency-Key`` (= ``request.idempotency_key``) and ``Authorization:
 - 200/201 with an :class:`ActionResult`-shaped JSON: done (or done before: same key,
   same answer; ``replayed`` may say so).
 - 409 with an ActionResult body: the key was seen before; treated as success.
-- 422 / 400 / 404 with ``{"code": ..., "message": ...}``: business refusal
-  → :class:`DepartmentRejected`.
+- 422 / 400 / 404 with ``{"code": ..., "message": ..., "variables": {...}}``: business
+  refusal → :class:`DepartmentRejected` (e.g. ``HOUSEHOLD_NOT_IN_COUNTY`` with
+  ``{"householdRegistrationPlace": "330203"}``).
 - 429, 5xx, timeouts, connection errors: retried here a few times with exponential
   back-off, then :class:`DepartmentUnavailable`, and the engine retries the job later.
 Because the key travels with every attempt, a retry after a lost answer cannot make the
@@ -98,12 +99,15 @@ class HttpDepartmentClient:
                 result = result.model_copy(update={"replayed": True})
             return result
         if response.status_code in _REJECT_STATUS:
+            variables: dict[str, object] = {}
             try:
                 problem = response.json()
                 code, message = str(problem["code"]), str(problem.get("message", ""))
+                if isinstance(problem.get("variables"), dict):
+                    variables = problem["variables"]
             except (ValueError, KeyError, TypeError):
                 code, message = f"HTTP_{response.status_code}", response.text[:200]
-            raise DepartmentRejected(code, message)
+            raise DepartmentRejected(code, message, variables)
         raise DepartmentUnavailable(f"{request.action}: unexpected HTTP {response.status_code}")
 
 
@@ -122,12 +126,18 @@ class HttpCivilAffairs:
     async def stop_welfare(self, request: ActionRequest) -> ActionResult:
         return await self._client.perform(request)
 
+    async def decide_funeral_subsidy(self, request: ActionRequest) -> ActionResult:
+        return await self._client.perform(request)
+
 
 class HttpHrss:
     def __init__(self, client: HttpDepartmentClient) -> None:
         self._client = client
 
     async def stop_pension(self, request: ActionRequest) -> ActionResult:
+        return await self._client.perform(request)
+
+    async def settle_survivor_benefits(self, request: ActionRequest) -> ActionResult:
         return await self._client.perform(request)
 
 

@@ -25,7 +25,8 @@ class ActionRequest(BaseModel):
 
     case_id: str
     action: str
-    deceased_id_number: str
+    id_type: str = "citizen_id"
+    deceased_id_number: str | None
     deceased_name: str
     died_at: datetime
     township: str
@@ -48,12 +49,14 @@ class ActionResult(BaseModel):
 
 
 class DepartmentRejected(Exception):
-    """A business refusal; ``code`` is a stable code the worker maps to a BPMN error."""
+    """A business refusal; ``code`` is a stable code the worker maps to a BPMN error, and
+    ``variables`` go with it (e.g. ``householdRegistrationPlace``)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, variables: dict[str, Any] | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.variables = variables or {}
 
 
 class DepartmentUnavailable(Exception):
@@ -71,11 +74,15 @@ class CivilAffairsSystem(Protocol):
 
     async def stop_welfare(self, request: ActionRequest) -> ActionResult: ...
 
+    async def decide_funeral_subsidy(self, request: ActionRequest) -> ActionResult: ...
+
 
 class HrssSystem(Protocol):
     """人力社保: stops pension / social insurance and settles the survivors' benefits."""
 
     async def stop_pension(self, request: ActionRequest) -> ActionResult: ...
+
+    async def settle_survivor_benefits(self, request: ActionRequest) -> ActionResult: ...
 
 
 class DisabilitySystem(Protocol):

@@ -76,7 +76,7 @@ DEATH_SUMMARY = Template(
         "- 死亡时间：{died_at}\n"
         "- 死亡地点：{place_of_death}\n"
         "- 住址：{township}{village}\n"
-        "- 报告人：{reporter_name}（{reporter_role}），报告时间 {reported_at}\n"
+        "- 报告人：{reporter_role}，报告时间 {reported_at}\n"
         "- 家属联系人：{contact_name} {contact_phone}\n\n"
         "**请{township}卫生院于 {certificate_due} 前上门调查并出具《居民死亡医学证明》。**\n"
         "各单位收到后请确认：{case_link}"
@@ -306,6 +306,52 @@ PROOF_COPY_ISSUED = Template(
     masked=False,
 )
 
+DOCTOR_DISPATCH = Template(
+    name="doctor_dispatch",
+    title="请指派防保医生上门 {case_id}",
+    markdown=(
+        "### 指派防保医生（{case_id}）\n\n{township}卫生院：请指派防保医生会同网格员到"
+        "{village}逝者{deceased_name}家中调查死因，于 {certificate_due} 前出具"
+        "《居民死亡医学证明》。\n\n{case_link}"
+    ),
+    text="{township}卫生院：请指派防保医生上门（{case_id}，{village}），{certificate_due}前出证。",
+    masked=True,
+)
+
+CREMATION_BOOKING = Template(
+    name="cremation_booking",
+    title="凭证明预约火化 {case_id}",
+    markdown=(
+        "### 火化预约（{case_id}）\n\n殡仪馆：逝者{deceased_name}（{township}{village}）的"
+        "《居民死亡医学证明》已出具（{certificate_code}），可凭证明火化，请与家属"
+        "{contact_name}（{contact_phone}）联系预约。\n\n{case_link}"
+    ),
+    text="殡仪馆：{case_id}（{township}）已出证，可预约火化，家属{contact_phone}。",
+    masked=True,
+)
+
+DEREGISTRATION_FORWARD = Template(
+    name="deregistration_forward",
+    title="转户籍地公安注销户口 {case_id}",
+    markdown=(
+        "### 转户籍地注销（{case_id}）\n\n逝者{deceased_name}户籍不在本县（户籍地 "
+        "{registration_place}），已将死亡信息转户籍地公安机关注销户口。\n\n{case_link}"
+    ),
+    text="{case_id}：户籍地{registration_place}，已转户籍地公安注销。",
+    masked=True,
+)
+
+MARKET_NOTICE = Template(
+    name="market_notice",
+    title="经营主体负责人死亡告知 {case_id}",
+    markdown=(
+        "### 告知市场监管（{case_id}）\n\n逝者{deceased_name}（{township}）为经营主体"
+        "（个体工商户/企业）负责人，请依法办理相关登记事项。\n\n{case_link}"
+    ),
+    text="市场监管：{case_id}（{township}）逝者为经营主体负责人，请办理相关登记。",
+    masked=True,
+)
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -328,5 +374,9 @@ TEMPLATES: dict[str, Template] = {
         REPORTING_REMINDER,
         REPORTING_OVERDUE,
         PROOF_COPY_ISSUED,
+        DOCTOR_DISPATCH,
+        CREMATION_BOOKING,
+        DEREGISTRATION_FORWARD,
+        MARKET_NOTICE,
     )
 }

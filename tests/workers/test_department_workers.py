@@ -1,0 +1,149 @@
+"""Department workers over real gRPC (fake gateway) with a real SQLite ledger.
+
+Each test hands the worker a job the way the engine would, then checks the job's answer
+(complete / throw error / fail) and what is in the ledger and the notice sink.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from domain.enums import ActionKind, CaseStage, Unit
+from domain.ledger import Ledger
+from domain.models import ProfileFlags
+from tests.workers.conftest import RunningWorker, open_case, start_worker, worker_settings
+from tests.workers.fake_gateway import FakeGateway
+from tests.workers.recording_server import Answer, recording_server
+
+PENSIONER = ProfileFlags(has_pension=True)
+
+
+async def test_redelivered_stop_pension_job_stops_the_pension_once(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger, profile=PENSIONER)
+    key = running.gateway.add_job("hrss.stop-pension", {"caseId": case.id})
+    await running.wait(lambda g: len(g.completed) == 1)
+    # The engine hands the same job out again (e.g. its completion was lost).
+    running.gateway.add_job("hrss.stop-pension", {"caseId": case.id}, key=key)
+    await running.wait(lambda g: len(g.completed) == 2)
+    first, second = running.gateway.completed
+    assert first[0] == second[0] == key
+    assert first[1] == second[1]  # same variables both times
+    assert set(first[1]) == {"pensionStoppedAt"}
+    stops = [a for a in ledger.actions_for(case.id) if a.action is ActionKind.PENSION_STOPPED]
+    assert len(stops) == 1
+
+
+async def test_register_case_flags_a_late_report_and_writes_timer_variables(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger, delay=timedelta(hours=13))
+    running.gateway.add_job(
+        "hotline.register-case",
+        {
+            "caseId": case.id,
+            "diedAt": case.deceased.died_at.isoformat(),
+            "reportedAt": case.reported_at.isoformat(),
+            "township": case.township.value,
+            "idType": "citizen_id",
+            "profile": {"hasPension": True, "receivesWelfare": []},
+        },
+    )
+    await running.wait(lambda g: len(g.completed) == 1)
+    variables = running.gateway.completed[0][1]
+    assert variables["reportLate"] is True
+    assert variables["reportLatenessMinutes"] == 13 * 60
+    assert variables["needsPensionStop"] is True
+    assert variables["needsDisabilityCardCancel"] is False
+    for name in ("householdDeregistrationDueAt", "householdDeregistrationReminderAt"):
+        assert datetime.fromisoformat(variables[name]).utcoffset() == timedelta(hours=8)
+    due = datetime.fromisoformat(variables["householdDeregistrationDueAt"])
+    reminder = datetime.fromisoformat(variables["householdDeregistrationReminderAt"])
+    assert due - reminder == timedelta(days=7)
+
+
+async def test_directive_is_sent_once_and_redelivery_keeps_directive_at(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger)
+    job = {"caseId": case.id, "township": case.township.value, "needsPensionStop": True}
+    headers = {"template": "death_summary"}
+    key = running.gateway.add_job("hotline.push-directive", job, headers=headers)
+    await running.wait(lambda g: len(g.completed) == 1)
+    running.gateway.add_job("hotline.push-directive", job, headers=headers, key=key)
+    await running.wait(lambda g: len(g.completed) == 2)
+    (_, first), (_, second) = running.gateway.completed
+    assert first == second
+    assert "hrss" in first["directiveUnits"] and "dpf" not in first["directiveUnits"]
+    summaries = [n for n in running.sink.read() if n["template"] == "death_summary"]
+    assert len(summaries) == 1
+    assert case.deceased.id_number not in str(summaries[0])  # masked for the work group
+    stored = ledger.get_case(case.id, running.ctx.ledger.actor)  # type: ignore[attr-defined]
+    assert stored.stage is CaseStage.DIRECTED
+
+
+async def test_household_outside_the_county_is_a_bpmn_error_with_the_place(
+    tmp_path: Path, ledger: Ledger, gateway: FakeGateway
+) -> None:
+    case = open_case(ledger)
+    refusal = {
+        "code": "HOUSEHOLD_NOT_IN_COUNTY",
+        "message": "户籍不在本县",
+        "variables": {"householdRegistrationPlace": "330203"},
+    }
+    with recording_server(Answer(status=422, body=refusal)) as police:
+        settings = worker_settings(tmp_path, gateway, shenhou_dept_police_url=police.url)
+        async for running in start_worker(settings, ledger, gateway):
+            running.gateway.add_job("police.deregister-household", {"caseId": case.id})
+            await running.wait(lambda g: len(g.errors) == 1)
+    [error] = gateway.errors
+    assert error.errorCode == "HOUSEHOLD_NOT_IN_COUNTY"
+    assert '"householdRegistrationPlace": "330203"' in error.variables
+    assert police.requests[0].headers["idempotency-key"].startswith(case.id)
+    assert ledger.find_action(case.id, Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION) is None
+
+
+async def test_department_down_fails_the_job_with_back_off_and_records_nothing(
+    tmp_path: Path, ledger: Ledger, gateway: FakeGateway
+) -> None:
+    case = open_case(ledger, profile=PENSIONER)
+    with recording_server() as dead:
+        url = dead.url  # closed when the block ends: connection refused afterwards
+    settings = worker_settings(tmp_path, gateway, shenhou_dept_hrss_url=url)
+    async for running in start_worker(settings, ledger, gateway):
+        running.gateway.add_job("hrss.stop-pension", {"caseId": case.id}, retries=2)
+        await running.wait(lambda g: len(g.failed) == 1)
+    [failure] = gateway.failed
+    assert failure.retries == 1
+    assert failure.retryBackOff >= 1000
+    assert case.deceased.id_number not in failure.errorMessage
+    assert ledger.find_action(case.id, Unit.HRSS, ActionKind.PENSION_STOPPED) is None
+
+
+async def test_family_notice_goes_to_the_family_phone_once(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger)
+    assert case.family_contact is not None
+    headers = {"template": "case_closed", "to": "family"}
+    key = running.gateway.add_job("notify.send", {"caseId": case.id}, headers=headers)
+    await running.wait(lambda g: len(g.completed) == 1)
+    running.gateway.add_job("notify.send", {"caseId": case.id}, headers=headers, key=key)
+    await running.wait(lambda g: len(g.completed) == 2)
+    sent = [n for n in running.sink.read() if n["template"] == "case_closed"]
+    assert len(sent) == 1
+    assert sent[0]["recipients"] == [case.family_contact.phone]
+    assert "/family/" in str(sent[0]["text"])
+
+
+async def test_escalation_is_recorded_once_per_reason(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger)
+    headers = {"reason": "certificate-overdue", "template": "certificate_overdue"}
+    running.gateway.add_job("supervisor.escalate", {"caseId": case.id}, headers=headers)
+    running.gateway.add_job("supervisor.escalate", {"caseId": case.id}, headers=headers)
+    await running.wait(lambda g: len(g.completed) == 2)
+    assert [reason for reason, _, _ in ledger.escalations_for(case.id)] == ["certificate-overdue"]

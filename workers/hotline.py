@@ -1,0 +1,169 @@
+"""12345 hotline (12345政务服务热线): register the case, push the death summary (the
+directive), chase unacknowledged units, merge duplicate reports, close the case."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pyzeebe import Job, ZeebeTaskRouter
+
+from domain.clock import SHANGHAI
+from domain.deadlines import (
+    first_unpaid_month,
+    household_deregistration_deadline,
+    is_report_on_time,
+    report_lateness,
+)
+from domain.enums import ActionKind, CaseStage, CaseStatus, Unit
+from domain.models import DepartmentAction, ProfileFlags
+from workers.context import Context, case_id_of, feel, time_var, var
+from workers.notices import unit_recipient
+from workers.tasks import add_task, new_router
+
+HOUSEHOLD_REMINDER_BEFORE = timedelta(days=7)
+
+
+def profile_of(job: Job) -> ProfileFlags:
+    """The contract's camelCase ``profile`` variable as the domain's model."""
+    raw: dict[str, Any] = var(job, "profile") or {}
+    return ProfileFlags(
+        has_pension=bool(raw.get("hasPension", False)),
+        has_social_insurance=bool(raw.get("hasSocialInsurance", False)),
+        receives_welfare=frozenset(raw.get("receivesWelfare") or []),
+        has_disability_card=bool(raw.get("hasDisabilityCard", False)),
+        is_business_owner=bool(raw.get("isBusinessOwner", False)),
+    )
+
+
+def needs(profile: ProfileFlags) -> dict[str, bool]:
+    required = profile.required_downstream()
+    return {
+        "needsCremation": (Unit.FUNERAL_HOME, ActionKind.CREMATION) in required,
+        "needsHouseholdDeregistration": (Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)
+        in required,
+        "needsCivilAffairs": any(unit is Unit.CIVIL_AFFAIRS for unit, _ in required),
+        "needsPensionStop": (Unit.HRSS, ActionKind.PENSION_STOPPED) in required,
+        "needsDisabilityCardCancel": (Unit.DPF, ActionKind.DISABILITY_CARD_CANCELLED) in required,
+        "needsMarketNotice": (Unit.MARKET_SUPERVISION, ActionKind.BUSINESS_DEREGISTRATION)
+        in required,
+    }
+
+
+def directive_units(flags: dict[str, Any]) -> list[str]:
+    """Units that must acknowledge the death summary: the township's 3+X team and the
+    departments whose branch will run."""
+    units = [Unit.HEALTH, Unit.POLICE, Unit.CIVIL_AFFAIRS, Unit.GRID]
+    if flags.get("needsCremation"):
+        units.append(Unit.FUNERAL_HOME)
+    if flags.get("needsPensionStop"):
+        units.append(Unit.HRSS)
+    if flags.get("needsDisabilityCardCancel"):
+        units.append(Unit.DPF)
+    if flags.get("needsMarketNotice"):
+        units.append(Unit.MARKET_SUPERVISION)
+    return [u.value for u in units]
+
+
+async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
+    """Pure computation from the start variables (so a redelivery writes the same values);
+    the case itself was stored by the API before the instance started."""
+    await ctx.ledger.case(case_id_of(job))  # fails (and retries) if the ledger lacks it
+    died_at, reported_at = time_var(job, "diedAt"), time_var(job, "reportedAt")
+    lateness = report_lateness(died_at, reported_at)
+    due = household_deregistration_deadline(died_at).due_at
+    first_unpaid = first_unpaid_month(died_at)
+    payment_stop = datetime(first_unpaid.year, first_unpaid.month, 1, tzinfo=SHANGHAI)
+    return {
+        "reportLatenessMinutes": int(lateness.total_seconds() // 60),
+        "reportLate": not is_report_on_time(died_at, reported_at),
+        **needs(profile_of(job)),
+        "householdDeregistrationDueAt": feel(due),
+        "householdDeregistrationReminderAt": feel(due - HOUSEHOLD_REMINDER_BEFORE),
+        "paymentStopDueAt": feel(payment_stop),
+    }
+
+
+async def push_directive(ctx: Context, job: Job) -> dict[str, Any]:
+    case = await ctx.ledger.case(case_id_of(job))
+    template = job.custom_headers.get("template", "death_summary")
+    units = directive_units({k: var(job, k) for k in needs(ProfileFlags())})
+    fields = ctx.fields(case, reporter_role=var(job, "reporterRole", "—"))
+    notice = await ctx.notices.send_once(
+        template,
+        "units",
+        fields,
+        case_id=case.id,
+        recipient=unit_recipient("all", case.township),
+        occurrence=str(job.element_instance_key),
+    )
+    action, _ = await ctx.ledger.record_action(
+        DepartmentAction(
+            case_id=case.id,
+            unit=Unit.HOTLINE,
+            action=ActionKind.DIRECTIVE_SENT,
+            done_at=notice.sent_at,
+            details={"units": units},
+        )
+    )
+    await ctx.ledger.set_stage(case.id, stage=CaseStage.DIRECTED, at=action.done_at)
+    ctx.crash_point(job)
+    return {"directiveAt": feel(action.done_at), "directiveUnits": units}
+
+
+async def pending_units(ctx: Context, case_id: str, units: list[str]) -> list[Unit]:
+    acknowledged = await ctx.ledger.acknowledged_units(case_id)
+    return [Unit(u) for u in units if Unit(u) not in acknowledged]
+
+
+async def chase_acknowledgement(ctx: Context, job: Job) -> dict[str, Any]:
+    case = await ctx.ledger.case(case_id_of(job))
+    pending = await pending_units(ctx, case.id, list(var(job, "directiveUnits") or []))
+    if pending:
+        await ctx.notices.send_once(
+            job.custom_headers.get("template", "acknowledgement_chase"),
+            "units",
+            ctx.fields(case, pending_units="、".join(u.label_zh for u in pending)),
+            case_id=case.id,
+            recipient=unit_recipient("all", case.township),
+            occurrence=str(job.element_instance_key),
+        )
+    return {}
+
+
+async def merge_duplicate_report(ctx: Context, job: Job) -> dict[str, Any]:
+    duplicate = var(job, "duplicateReport") or {}
+    report_id = str(duplicate.get("reportId") or job.element_instance_key)
+    await ctx.ledger.merge_report(case_id_of(job), report_id)
+    return {}
+
+
+async def close_case(ctx: Context, job: Job) -> dict[str, Any]:
+    case_id = case_id_of(job)
+    await ctx.ledger.set_stage(
+        case_id, stage=CaseStage.COMPLETED, status=CaseStatus.CLOSED, at=ctx.clock()
+    )
+    case = await ctx.ledger.case(case_id)
+    return {"closedAt": feel(case.closed_at)}
+
+
+def router(ctx: Context) -> ZeebeTaskRouter:
+    r = new_router(ctx)
+    add_task(
+        r,
+        ctx,
+        "hotline.register-case",
+        register_case,
+        ["diedAt", "reportedAt", "township", "idType", "profile"],
+    )
+    add_task(
+        r,
+        ctx,
+        "hotline.push-directive",
+        push_directive,
+        ["township", "reporterRole", *needs(ProfileFlags()).keys()],
+    )
+    add_task(r, ctx, "hotline.chase-acknowledgement", chase_acknowledgement, ["directiveUnits"])
+    add_task(r, ctx, "hotline.merge-duplicate-report", merge_duplicate_report, ["duplicateReport"])
+    add_task(r, ctx, "hotline.close-case", close_case)
+    return r

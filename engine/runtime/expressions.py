@@ -8,6 +8,7 @@ expression and what went wrong; the caller adds the element and turns it into an
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from engine.model.elements import Expression
@@ -34,7 +35,7 @@ class StepFailure(ExpressionFailure):
 
 _TYPE_NAMES = {
     type(None): "NULL", bool: "BOOLEAN", int: "NUMBER", float: "NUMBER", str: "STRING",
-    list: "LIST", dict: "CONTEXT",
+    list: "LIST", dict: "CONTEXT", Decimal: "NUMBER",
 }
 
 
@@ -73,6 +74,27 @@ class Expressions:
                 f"failed to evaluate expression '{source}': {_reason(exc)}"
             ) from exc
 
+    def why_null(self, expr: Expression, variables: Mapping[str, Any]) -> str:
+        """The FEEL warnings explaining a null result (e.g. "no variable found for name 'x'"),
+        as a sentence to append to an incident message; empty when there are none."""
+        if not expr.is_feel:
+            return ""
+        try:
+            compiled = self._compiled(expr.source)
+            with_warnings = getattr(compiled, "evaluate_with_warnings", None)
+            if with_warnings is None:
+                return ""
+            _, warnings = with_warnings(variables)
+        except Exception:
+            return ""
+        return (" (" + "; ".join(str(w) for w in warnings) + ")") if warnings else ""
+
+    def _mismatch(self, expr: Expression, variables: Mapping[str, Any], expected: str, value: Any) -> ExpressionFailure:
+        return ExpressionFailure(
+            f"Expected result of the expression '{expr.source}' to be {expected}, "
+            f"but was '{type_name(value)}'" + (self.why_null(expr, variables) if value is None else "")
+        )
+
     def evaluate(self, expr: Expression, variables: Mapping[str, Any]) -> Any:
         if not expr.is_feel:
             return expr.source
@@ -82,22 +104,16 @@ class Expressions:
         value = self.evaluate(expr, variables)
         if isinstance(value, str):
             return value
-        if allow_number and isinstance(value, int | float) and not isinstance(value, bool):
+        if allow_number and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             return str(int(value)) if float(value).is_integer() else str(value)
         expected = "'STRING' or 'NUMBER'" if allow_number else "'STRING'"
-        raise ExpressionFailure(
-            f"Expected result of the expression '{expr.source}' to be {expected}, "
-            f"but was '{type_name(value)}'"
-        )
+        raise self._mismatch(expr, variables, expected, value)
 
     def boolean(self, expr: Expression, variables: Mapping[str, Any]) -> bool:
         value = self.evaluate(expr, variables)
         if isinstance(value, bool):
             return value
-        raise ExpressionFailure(
-            f"Expected result of the expression '{expr.source}' to be 'BOOLEAN', "
-            f"but was '{type_name(value)}'"
-        )
+        raise self._mismatch(expr, variables, "'BOOLEAN'", value)
 
     def integer(self, expr: Expression, variables: Mapping[str, Any]) -> int:
         value = self.evaluate(expr, variables)
@@ -106,13 +122,10 @@ class Expressions:
                 return int(value.strip())
             except ValueError:
                 pass
-        elif isinstance(value, int | float) and not isinstance(value, bool):
+        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             if float(value).is_integer():
                 return int(value)
-        raise ExpressionFailure(
-            f"Expected result of the expression '{expr.source}' to be 'NUMBER', "
-            f"but was '{type_name(value)}'"
-        )
+        raise self._mismatch(expr, variables, "'NUMBER'", value)
 
 
 def _evaluate(compiled: Any, variables: Mapping[str, Any], now_ms: Callable[[], int] | None) -> Any:
@@ -142,6 +155,8 @@ def to_json(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     if isinstance(value, dict):

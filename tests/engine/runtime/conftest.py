@@ -53,3 +53,8 @@ def instance_state(pi_key: int) -> Callable[[Machine], str]:
         return "GONE"
 
     return probe
+
+
+async def rows(eng: Engine, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Query the engine's database on the writer thread (safe for the in-memory store)."""
+    return await eng.inspect(lambda m: eng._store.query(sql, params))  # type: ignore[no-any-return]

@@ -15,12 +15,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.clock import now_in_shanghai, require_aware
-from domain.enums import ActionKind, CaseStage, CaseStatus, CertificateForm, IdType, Unit
+from domain.enums import (
+    ActionKind,
+    CaseStage,
+    CaseStatus,
+    CertificateForm,
+    IdType,
+    IssueKind,
+    Unit,
+)
 from domain.errors import DomainError
 from domain.ids import identity_key as make_identity_key
 from domain.ids import normalize_id_number
@@ -31,6 +39,7 @@ from domain.ledger.tables import (
     CertificateRow,
     CertificateSerialRow,
     DepartmentActionRow,
+    EscalationRow,
     NotificationRow,
     ReportRow,
     UnitRecordRow,
@@ -50,11 +59,12 @@ from domain.models.report import ProfileFlags
 T = TypeVar("T")
 AuditAction = Literal["read", "create", "update", "export"]
 Step = Literal["directive_at", "certificate_at", "downstream_done_at"]
-_STEP_STAGE = {
+_STEP_STAGE: dict[Step, CaseStage] = {
     "directive_at": CaseStage.DIRECTED,
     "certificate_at": CaseStage.CERTIFIED,
     "downstream_done_at": CaseStage.COMPLETED,
 }
+_STAGE_STEP: dict[CaseStage, Step] = {stage: step for step, stage in _STEP_STAGE.items()}
 _STAGE_ORDER = list(CaseStage)
 # Stored rows were validated on the way in; reading them back must not fail on the wall clock.
 _STORED = {"now": None}
@@ -82,6 +92,26 @@ class Recorded:
 
     created: bool
     value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class ActionEntry:
+    """A stored department action with who recorded it and when (for case detail views)."""
+
+    action: DepartmentAction
+    actor_id: str
+    recorded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """A stored report: the validated payload plus what the ledger learnt on receipt."""
+
+    id: int
+    received_at: datetime
+    joined_existing: bool
+    on_time: bool
+    payload: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +351,82 @@ class Ledger:
                 query = query.where(CaseRow.reported_at < require_aware(reported_to))
             return [_case_model(row) for row in session.scalars(query)]
 
+    def search_cases(
+        self,
+        *,
+        townships: Iterable[str] | None = None,
+        status: CaseStatus | None = None,
+        stage: CaseStage | None = None,
+        report_late: bool | None = None,
+        died_from: datetime | None = None,
+        died_to: datetime | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[Case], int]:
+        """A page of cases (newest report first) and the total matching, for the case API.
+
+        ``townships`` restricts to a caller's townships (None = county-wide). Not audited per
+        case: a list shows no more than the caller's scope allows; the API audits exports.
+        """
+        conditions: list[Any] = []
+        if townships is not None:
+            conditions.append(CaseRow.township.in_(list(townships)))
+        if status is not None:
+            conditions.append(CaseRow.status == status)
+        if stage is not None:
+            conditions.append(CaseRow.stage == stage)
+        if report_late is not None:
+            conditions.append(CaseRow.report_on_time.is_(not report_late))
+        if died_from is not None:
+            conditions.append(CaseRow.died_at >= require_aware(died_from))
+        if died_to is not None:
+            conditions.append(CaseRow.died_at < require_aware(died_to))
+        with self._tx() as session:
+            total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions))
+            rows = session.scalars(
+                select(CaseRow)
+                .where(*conditions)
+                .order_by(CaseRow.reported_at.desc(), CaseRow.id)
+                .limit(limit)
+                .offset(offset)
+            )
+            return [_case_model(row) for row in rows], int(total or 0)
+
+    def cases_without_process_instance(self) -> list[Case]:
+        """Open cases whose process instance was never started (e.g. the engine was down)."""
+        with self._tx() as session:
+            rows = session.scalars(
+                select(CaseRow)
+                .where(CaseRow.status == CaseStatus.OPEN, CaseRow.process_instance_key.is_(None))
+                .order_by(CaseRow.reported_at)
+            )
+            return [_case_model(row) for row in rows]
+
+    def reports_for(self, case_id: str, actor: Actor) -> list[ReportEntry]:
+        """Every report of a case, first first (audited: reporters' and family's data)."""
+        with self._tx() as session:
+            rows = session.scalars(
+                select(ReportRow).where(ReportRow.case_id == case_id).order_by(ReportRow.id)
+            ).all()
+            self._audit(
+                session,
+                actor,
+                "read",
+                "report",
+                case_id=case_id,
+                fields=["reporter_name", "reporter_phone", "deceased", "family_contact"],
+            )
+            return [
+                ReportEntry(
+                    id=row.id,
+                    received_at=row.received_at,
+                    joined_existing=row.joined_existing,
+                    on_time=row.on_time,
+                    payload=dict(row.payload),
+                )
+                for row in rows
+            ]
+
     def mark_step(self, case_id: str, step: Step, at: datetime, actor: Actor) -> Recorded:
         """Set a step timestamp once (a replay keeps the first time) and advance the stage."""
         at = require_aware(at)
@@ -337,6 +443,36 @@ class Ledger:
             row.updated_at = self._clock()
             self._audit(session, actor, "update", "case", case_id=case_id, fields=[step])
             return Recorded(True, at)
+
+    def advance(
+        self,
+        case_id: str,
+        *,
+        at: datetime,
+        actor: Actor,
+        stage: CaseStage | None = None,
+        status: CaseStatus | None = None,
+    ) -> bool:
+        """Move a case forward: a stage sets its timestamp the first time (DIRECTED →
+        directive_at, CERTIFIED → certificate_at, COMPLETED → downstream_done_at); a final
+        status closes the case. Never moves backwards. True if anything changed."""
+        changed = False
+        step = _STAGE_STEP.get(stage) if stage is not None else None
+        if step is not None:
+            changed |= self.mark_step(case_id, step, at, actor).created
+        elif stage is not None:
+            with self._tx() as session:
+                row = session.get(CaseRow, case_id, with_for_update=True)
+                if row is None:
+                    raise CaseNotFound(case_id)
+                if _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(row.stage):
+                    row.stage = stage
+                    row.updated_at = self._clock()
+                    self._audit(session, actor, "update", "case", case_id=case_id, fields=["stage"])
+                    changed = True
+        if status is not None and status is not CaseStatus.OPEN:
+            changed |= self.close_case(case_id, status, at, actor).created
+        return changed
 
     def set_process_instance(self, case_id: str, key: int) -> None:
         with self._tx() as session:
@@ -423,6 +559,87 @@ class Ledger:
             )
             return [_action_model(row) for row in rows]
 
+    def find_action(self, case_id: str, unit: Unit, action: ActionKind) -> ActionEntry | None:
+        with self._tx() as session:
+            row = session.scalar(
+                select(DepartmentActionRow).where(
+                    DepartmentActionRow.case_id == case_id,
+                    DepartmentActionRow.unit == unit,
+                    DepartmentActionRow.action == action,
+                )
+            )
+            return None if row is None else _action_entry(row)
+
+    def action_log(self, case_id: str) -> list[ActionEntry]:
+        """Actions of a case in the order they were done, with who recorded them."""
+        with self._tx() as session:
+            rows = session.scalars(
+                select(DepartmentActionRow)
+                .where(DepartmentActionRow.case_id == case_id)
+                .order_by(DepartmentActionRow.done_at, DepartmentActionRow.id)
+            )
+            return [_action_entry(row) for row in rows]
+
+    def acknowledged_units(self, case_id: str) -> set[Unit]:
+        """Units that acknowledged the 12345 directive (the others are chased)."""
+        with self._tx() as session:
+            return set(
+                session.scalars(
+                    select(DepartmentActionRow.unit).where(
+                        DepartmentActionRow.case_id == case_id,
+                        DepartmentActionRow.action == ActionKind.DIRECTIVE_ACKNOWLEDGED,
+                    )
+                )
+            )
+
+    def record_escalation(
+        self,
+        case_id: str,
+        reason: str,
+        at: datetime,
+        actor: Actor,
+        *,
+        unit: Unit | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Recorded:
+        """Escalate a missed deadline to the supervisor once per (case, reason)."""
+        at = require_aware(at)
+
+        def find(session: Session) -> EscalationRow | None:
+            return session.scalar(
+                select(EscalationRow).where(
+                    EscalationRow.case_id == case_id, EscalationRow.reason == reason
+                )
+            )
+
+        def insert(session: Session) -> EscalationRow:
+            if session.get(CaseRow, case_id) is None:
+                raise CaseNotFound(case_id)
+            row = EscalationRow(
+                case_id=case_id,
+                reason=reason,
+                unit=unit,
+                at=at,
+                details=details or {},
+                actor_id=actor.id,
+                recorded_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            return row
+
+        created, row = self._insert_once(find, insert)
+        return Recorded(created, row.at)
+
+    def escalations_for(self, case_id: str) -> list[tuple[str, Unit | None, datetime]]:
+        with self._tx() as session:
+            rows = session.scalars(
+                select(EscalationRow)
+                .where(EscalationRow.case_id == case_id)
+                .order_by(EscalationRow.at, EscalationRow.id)
+            )
+            return [(row.reason, row.unit, row.at) for row in rows]
+
     def outstanding_actions(self, case_id: str) -> set[tuple[Unit, ActionKind]]:
         """Required downstream actions (from the profile) not yet recorded."""
         with self._tx() as session:
@@ -476,6 +693,13 @@ class Ledger:
 
         created, row = self._insert_once(find, insert)
         return Recorded(created, _notification_model(row))
+
+    def find_notification(self, idempotency_key: str) -> Notification | None:
+        with self._tx() as session:
+            row = session.scalar(
+                select(NotificationRow).where(NotificationRow.idempotency_key == idempotency_key)
+            )
+            return None if row is None else _notification_model(row)
 
     def notification_sent(self, idempotency_key: str) -> bool:
         with self._tx() as session:
@@ -578,6 +802,89 @@ class Ledger:
                 "certificate",
                 case_id=certificate.case_id,
                 fields=["deceased_name", "id_number", "code"],
+            )
+            return row
+
+        created, row = self._insert_once(find, insert)
+        return Recorded(created, _certificate_model(row))
+
+    def current_certificate(
+        self, case_id: str, form: CertificateForm = CertificateForm.PAPER
+    ) -> Certificate | None:
+        """The certificate in force: the latest original or reissue of that form (not copies)."""
+        with self._tx() as session:
+            row = session.scalar(
+                select(CertificateRow)
+                .where(
+                    CertificateRow.case_id == case_id,
+                    CertificateRow.form == form,
+                    CertificateRow.issue_kind != IssueKind.COPY,
+                )
+                .order_by(CertificateRow.sequence_no.desc())
+                .limit(1)
+            )
+            return None if row is None else _certificate_model(row)
+
+    def issue_copy(
+        self,
+        case_id: str,
+        request_key: str,
+        at: datetime,
+        actor: Actor,
+        *,
+        form: CertificateForm = CertificateForm.PAPER,
+    ) -> Recorded:
+        """One more death proof for the family (两个不限: no limit on copies), once per request.
+
+        The copy repeats the certificate in force (same code) with the next sequence number.
+        Raises ``certificate.none_issued`` when no certificate exists yet.
+        """
+        at = require_aware(at)
+
+        def find(session: Session) -> CertificateRow | None:
+            return session.scalar(
+                select(CertificateRow).where(CertificateRow.request_key == request_key)
+            )
+
+        def insert(session: Session) -> CertificateRow:
+            rows = session.scalars(
+                select(CertificateRow)
+                .where(CertificateRow.case_id == case_id, CertificateRow.form == form)
+                .order_by(CertificateRow.sequence_no.desc())
+                .with_for_update()
+            ).all()
+            source = next((r for r in rows if r.issue_kind is not IssueKind.COPY), None)
+            if source is None:
+                raise DomainError(
+                    "certificate.none_issued",
+                    "尚未出具死亡证明，无法提供副本",
+                    "no certificate has been issued yet, so there is nothing to copy",
+                )
+            copy = _certificate_model(source).model_copy(
+                update={
+                    "issue_kind": IssueKind.COPY,
+                    "sequence_no": rows[0].sequence_no + 1,
+                    "issued_at": at,
+                    "reported_at": None,
+                }
+            )
+            data = copy.model_dump(exclude={"parts"})
+            row = CertificateRow(
+                **data,
+                parts=[p.value for p in copy.parts],
+                request_key=request_key,
+                recorded_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            self._audit(
+                session,
+                actor,
+                "create",
+                "certificate",
+                case_id=case_id,
+                fields=["deceased_name", "id_number", "code"],
+                purpose=f"copy for request {request_key}",
             )
             return row
 
@@ -744,6 +1051,7 @@ def _new_case_row(report: DeathReport, key: str | None, now: datetime) -> CaseRo
         profile=report.profile.model_dump(mode="json"),
         reported_at=report.reported_at,
         report_count=1,
+        report_on_time=report.on_time,
         created_at=now,
         updated_at=now,
     )
@@ -785,9 +1093,14 @@ def _case_model(row: CaseRow) -> Case:
             "downstream_done_at": row.downstream_done_at,
             "closed_at": row.closed_at,
             "report_count": row.report_count,
+            "process_instance_key": row.process_instance_key,
         },
         context=_STORED,
     )
+
+
+def _action_entry(row: DepartmentActionRow) -> ActionEntry:
+    return ActionEntry(_action_model(row), row.actor_id, row.recorded_at)
 
 
 def _action_model(row: DepartmentActionRow) -> DepartmentAction:

@@ -11,6 +11,7 @@ Integrity lives in the database so that replays and races cannot break it, whate
 * **Notifications sent once.** UNIQUE idempotency key.
 * **Certificates.** UNIQUE (case_id, form, sequence_no); serials for no-ID codes come from
   ``certificate_serials`` (one counter per issuer and year).
+* **Escalations**: UNIQUE (case_id, reason), one per missed deadline.
 * **Unit records** (the monthly standard template): UNIQUE (unit, period, row_key), so uploading
   a month again replaces rows instead of duplicating them.
 
@@ -38,6 +39,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -102,6 +104,8 @@ class CaseRow(Base):
     downstream_done_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     report_count: Mapped[int] = mapped_column(Integer, default=1)
+    # first report within 12 h of the death (the grid worker's KPI); filterable in SQL
+    report_on_time: Mapped[bool] = mapped_column(Boolean, server_default=true())
     process_instance_key: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
@@ -182,6 +186,8 @@ class CertificateRow(Base):
     issued_at: Mapped[datetime] = mapped_column(AwareDateTime())
     parts: Mapped[list[str]] = mapped_column(JSON, default=list)
     reported_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    # for copies: the family's request it answers (one copy per request, any number of requests)
+    request_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     recorded_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
@@ -227,6 +233,22 @@ class UnitRecordRow(Base):
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
     remarks: Mapped[str | None] = mapped_column(String(500))
     uploaded_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class EscalationRow(Base):
+    """A missed deadline escalated to the supervisor (考核), once per case and reason."""
+
+    __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("case_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    reason: Mapped[str] = mapped_column(String(60))
+    unit: Mapped[Unit | None] = mapped_column(EnumText(Unit, 32))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor_id: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class AuditRow(Base):

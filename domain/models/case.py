@@ -43,6 +43,7 @@ class Case(DomainModel):
     downstream_done_at: ShanghaiDatetime | None = None
     closed_at: ShanghaiDatetime | None = None
     report_count: int = Field(default=1, ge=1)
+    process_instance_key: int | None = Field(default=None, description="engine instance key")
 
     @model_validator(mode="after")
     def _ordered(self) -> Case:
@@ -72,6 +73,11 @@ class Case(DomainModel):
     @property
     def report_due_at(self) -> datetime:
         return report_deadline(self.deceased.died_at)
+
+    @property
+    def report_on_time(self) -> bool:
+        """The first report came within 12 hours of the death."""
+        return self.reported_at <= self.report_due_at
 
     @property
     def certificate_due_at(self) -> datetime | None:

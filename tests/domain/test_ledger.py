@@ -427,3 +427,139 @@ def test_reads_and_changes_of_personal_data_are_audited(ledger: Ledger, clock: A
     assert read.purpose == "household deregistration" and "id_number" in read.fields
     assert read.at == clock.now and read.at.utcoffset() == timedelta(hours=8)
     assert entries[-1].purpose == "lookup by ID number"
+
+
+# --- queries the API and the workers build on --------------------------------------------------
+
+
+def test_search_cases_by_scope_lateness_and_page(ledger: Ledger) -> None:
+    late = report(seed=21).model_copy(update={"reported_at": DIED + timedelta(hours=13)})
+    late_case = ledger.record_report(late, OPERATOR).case
+    assert not late_case.report_on_time
+    others = [ledger.record_report(report(seed=s), OPERATOR).case for s in (22, 23, 24)]
+    everything, total = ledger.search_cases(limit=2)
+    assert total == 4 and len(everything) == 2
+    late_only, total = ledger.search_cases(report_late=True)
+    assert total == 1 and late_only[0].id == late_case.id
+    _, total = ledger.search_cases(report_late=False)
+    assert total == 3
+    township = others[0].township
+    scoped, total = ledger.search_cases(townships=[township.value])
+    assert total >= 1 and all(c.township is township for c in scoped)
+    none, total = ledger.search_cases(townships=[])
+    assert none == [] and total == 0
+    _, total = ledger.search_cases(died_from=DIED, died_to=DIED + timedelta(seconds=1))
+    assert total == 4
+    assert ledger.search_cases(died_from=DIED + timedelta(seconds=1))[1] == 0
+
+
+def test_cases_without_process_and_process_key(ledger: Ledger) -> None:
+    first = ledger.record_report(report(seed=31), OPERATOR).case
+    second = ledger.record_report(report(seed=32), OPERATOR).case
+    ledger.set_process_instance(first.id, 2251799813685249)
+    assert [c.id for c in ledger.cases_without_process_instance()] == [second.id]
+    assert ledger.get_case(first.id, OPERATOR).process_instance_key == 2251799813685249
+    with pytest.raises(CaseNotFound):
+        ledger.set_process_instance("missing", 1)
+
+
+def test_reports_for_lists_joined_reports_and_is_audited(ledger: Ledger) -> None:
+    first = report(seed=41)
+    case_id = ledger.record_report(first, OPERATOR).case.id
+    ledger.record_report(same_person_other_reporter(first, 42), OPERATOR)
+    entries = ledger.reports_for(case_id, POLICE)
+    assert [e.joined_existing for e in entries] == [False, True]
+    assert entries[0].payload["deceased"]["id_number"] == first.deceased.id_number
+    assert ledger.audit_entries(case_id=case_id)[-1].entity == "report"
+
+
+def test_advance_moves_forward_only_and_closes(ledger: Ledger) -> None:
+    case_id = ledger.record_report(report(seed=51), OPERATOR).case.id
+    t0 = DIED + timedelta(hours=4)
+    assert ledger.advance(case_id, stage=CaseStage.DIRECTED, at=t0, actor=OPERATOR)
+    assert ledger.advance(
+        case_id, stage=CaseStage.CERTIFIED, at=t0 + timedelta(hours=2), actor=OPERATOR
+    )
+    assert ledger.advance(case_id, stage=CaseStage.DOWNSTREAM, at=t0, actor=OPERATOR)
+    assert not ledger.advance(
+        case_id, stage=CaseStage.DIRECTED, at=t0 + timedelta(hours=9), actor=OPERATOR
+    )
+    case = ledger.get_case(case_id, OPERATOR)
+    assert case.stage is CaseStage.DOWNSTREAM and case.directive_at == t0
+    assert ledger.advance(
+        case_id,
+        stage=CaseStage.COMPLETED,
+        status=CaseStatus.CLOSED,
+        at=t0 + timedelta(days=3),
+        actor=OPERATOR,
+    )
+    case = ledger.get_case(case_id, OPERATOR)
+    assert case.status is CaseStatus.CLOSED and case.closed_at == t0 + timedelta(days=3)
+    assert case.downstream_done_at == t0 + timedelta(days=3)
+    assert ledger.find_open_case(IdType.CITIZEN_ID, case.deceased.id_number or "", OPERATOR) is None
+
+
+def test_action_lookups_and_acknowledgements(ledger: Ledger) -> None:
+    case_id = ledger.record_report(report(seed=61), OPERATOR).case.id
+    at = DIED + timedelta(hours=4)
+    for unit in (Unit.HEALTH, Unit.POLICE):
+        ledger.record_action(action(case_id, unit, ActionKind.DIRECTIVE_ACKNOWLEDGED, at), POLICE)
+    assert ledger.acknowledged_units(case_id) == {Unit.HEALTH, Unit.POLICE}
+    entry = ledger.find_action(case_id, Unit.POLICE, ActionKind.DIRECTIVE_ACKNOWLEDGED)
+    assert entry is not None and entry.actor_id == "pol-3" and entry.action.done_at == at
+    assert ledger.find_action(case_id, Unit.DPF, ActionKind.DIRECTIVE_ACKNOWLEDGED) is None
+    assert len(ledger.action_log(case_id)) == 2
+
+
+def test_escalations_once_per_reason(ledger: Ledger) -> None:
+    case_id = ledger.record_report(report(seed=71), OPERATOR).case.id
+    at = DIED + timedelta(days=1, hours=4)
+    assert ledger.record_escalation(
+        case_id, "certificate_overdue", at, OPERATOR, unit=Unit.HEALTH
+    ).created
+    again = ledger.record_escalation(
+        case_id, "certificate_overdue", at + timedelta(hours=1), OPERATOR
+    )
+    assert not again.created and again.value == at
+    assert ledger.escalations_for(case_id) == [("certificate_overdue", Unit.HEALTH, at)]
+    with pytest.raises(CaseNotFound):
+        ledger.record_escalation("missing", "x", at, OPERATOR)
+
+
+def test_copies_once_per_request_without_limit(ledger: Ledger) -> None:
+    outcome = ledger.record_report(report(seed=81), OPERATOR)
+    case_id = outcome.case.id
+    with pytest.raises(DomainError) as info:
+        ledger.issue_copy(case_id, "req-0", DIED + timedelta(days=1), OPERATOR)
+    assert info.value.code == "certificate.none_issued"
+    deceased = outcome.case.deceased
+    original = Certificate.model_validate(
+        {
+            "case_id": case_id,
+            "code": deceased.id_number,
+            "form": "paper",
+            "deceased_name": deceased.name,
+            "id_type": deceased.id_type,
+            "id_number": deceased.id_number,
+            "issuer_name": "宁海县黄坛镇卫生院",
+            "issuer_uscc": generate_uscc(random.Random(8)),
+            "issued_at": DIED + timedelta(hours=5),
+        },
+        context=SIMULATED_CLOCK,
+    )
+    ledger.record_certificate(original, OPERATOR)
+    copies = [
+        ledger.issue_copy(case_id, f"req-{i}", DIED + timedelta(days=i), OPERATOR)
+        for i in (1, 2, 3)
+    ]
+    replay = ledger.issue_copy(case_id, "req-2", DIED + timedelta(days=9), OPERATOR)
+    assert all(c.created for c in copies) and not replay.created
+    assert [c.value.sequence_no for c in copies] == [2, 3, 4]
+    assert replay.value.sequence_no == 3
+    assert {c.value.code for c in copies} == {original.code}
+    assert all(c.value.issue_kind is IssueKind.COPY for c in copies)
+    current = ledger.current_certificate(case_id)
+    assert current is not None and current.issue_kind is IssueKind.ORIGINAL
+    assert ledger.current_certificate(case_id, CertificateForm.ELECTRONIC) is None
+    note_key = f"{case_id}:x"
+    assert ledger.find_notification(note_key) is None

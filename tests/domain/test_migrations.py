@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 
 from domain.ledger import (
     Ledger,
@@ -20,9 +22,12 @@ from domain.ledger import (
     make_engine,
     upgrade_database,
 )
+from domain.ledger.migrate import alembic_config
 from domain.ledger.tables import Base
 
+HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {
+    "escalations",
     "cases",
     "reports",
     "department_actions",
@@ -37,7 +42,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_upgrade_downgrade_upgrade(db_url: str) -> None:
     upgrade_database(db_url)
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == HEAD
     engine = make_engine(db_url)
     try:
         assert set(inspect(engine).get_table_names()) >= TABLES
@@ -54,6 +59,43 @@ def test_upgrade_downgrade_upgrade(db_url: str) -> None:
     finally:
         engine.dispose()
     upgrade_database(db_url)  # and back up: the downgrade left nothing behind
+    assert current_revision(db_url) == HEAD
+
+
+def test_head_is_the_latest_revision() -> None:
+    assert HEAD == "0002"
+
+
+def test_0002_backfills_report_lateness_from_existing_rows(db_url: str) -> None:
+    upgrade_database(db_url, "0001")
+    engine = make_engine(db_url)
+    insert = text(
+        "INSERT INTO cases (id, status, stage, township, id_type, died_at, place_of_death, "
+        "village, profile, reported_at, report_count, created_at, updated_at) VALUES "
+        "(:id, 'open', 'reported', '前童镇', 'none', :died, 'home', 'x村', '{}', :reported, 1, "
+        ":died, :died)"
+    )
+    died = datetime(2026, 11, 1, 0, 0, tzinfo=UTC)
+    died_value = died.replace(tzinfo=None) if engine.dialect.name == "sqlite" else died
+    try:
+        with engine.begin() as connection:
+            for case_id, hours in (("on-time", 11), ("late", 13)):
+                reported = died_value + timedelta(hours=hours)
+                connection.execute(
+                    insert, {"id": case_id, "died": died_value, "reported": reported}
+                )
+    finally:
+        engine.dispose()
+    upgrade_database(db_url)
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            result = connection.execute(text("SELECT id, report_on_time FROM cases"))
+            rows = {str(row[0]): bool(row[1]) for row in result}
+        assert rows == {"on-time": True, "late": False}
+    finally:
+        engine.dispose()
+    downgrade_database(db_url, "0001")  # the data survives a step down
     assert current_revision(db_url) == "0001"
 
 
@@ -88,4 +130,4 @@ def test_alembic_cli_upgrades_head(tmp_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert current_revision(url) == "0001"
+    assert current_revision(url) == HEAD

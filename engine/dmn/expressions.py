@@ -41,7 +41,7 @@ class FeelExpression:
 
     def evaluate(self, variables: Mapping[str, Any], now: dt.datetime | None = None) -> Any:
         """The FEEL value (not yet JSON); raises :class:`FeelError`."""
-        return _evaluate(self.compiled, variables, now)
+        return self.compiled.evaluate(variables, now=now)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +59,11 @@ class UnaryTests:
     def test(
         self, input_value: Any, variables: Mapping[str, Any], now: dt.datetime | None = None
     ) -> Any:
-        """``True``/``False``/``None`` (or another value the caller must refuse) for the input
-        value; raises :class:`FeelError`."""
+        """``True``/``False``/``None`` (undecidable, e.g. incomparable types: no match) for the
+        input value; raises :class:`FeelError`."""
         if self.compiled is None:
             return True
-        return _test(self.compiled, input_value, variables, now)
+        return self.compiled.test(input_value, variables, now=now)
 
 
 def compile_expression(text: str) -> FeelExpression:
@@ -87,17 +87,3 @@ def to_json(value: Any) -> Any:
 def is_years_months_duration(value: Any) -> bool:
     """FEEL's years-and-months duration (``P1Y2M``) has its own class in ``engine.feel``."""
     return isinstance(value, YearsMonthsDuration)
-
-
-def _evaluate(compiled: Any, variables: Mapping[str, Any], now: dt.datetime | None) -> Any:
-    if now is None:
-        return compiled.evaluate(variables)
-    return compiled.evaluate(variables, now=now)
-
-
-def _test(
-    compiled: Any, input_value: Any, variables: Mapping[str, Any], now: dt.datetime | None
-) -> Any:
-    if now is None:
-        return compiled.evaluate(input_value, variables)
-    return compiled.evaluate(input_value, variables, now=now)

@@ -12,6 +12,8 @@ is a room of its own and must not depend on the BPMN model:
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from engine.dmn.errors import DmnParseError
@@ -48,6 +50,8 @@ def load_xml(data: bytes, resource_name: str) -> etree._Element:
         )
     if not raw.strip():
         raise DmnParseError(f"Resource '{resource_name}' is empty")
+    if _prolog_declares_doctype(raw[:65536]):
+        raise DmnParseError(_no_dtd(resource_name))
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as exc:
@@ -60,8 +64,45 @@ def load_xml(data: bytes, resource_name: str) -> etree._Element:
         raise DmnParseError(f"Resource '{resource_name}' is not well-formed XML")
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise DmnParseError(
-            f"Resource '{resource_name}': document type declarations (DTDs) are not allowed "
-            "in DMN resources"
-        )
+        raise DmnParseError(_no_dtd(resource_name))
     return root
+
+
+def _no_dtd(resource_name: str) -> str:
+    return (
+        f"Resource '{resource_name}': document type declarations (DTDs) are not allowed in DMN "
+        "resources"
+    )
+
+
+_PROLOG_MARKUP = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->)", re.DOTALL)
+
+
+def _prolog_declares_doctype(head: bytes) -> bool:
+    """Whether a ``<!DOCTYPE`` comes before the root element.
+
+    Checked before parsing so that a billion-laughs or XXE document is refused for the plain
+    reason (a DTD) instead of whichever libxml2 limit trips first. The head is decoded by its
+    byte-order mark; the ``docinfo`` check after parsing covers whatever this misses.
+    """
+    text = _decode(head).lstrip("\ufeff")
+    position = 0
+    while match := _PROLOG_MARKUP.match(text, position):
+        position = match.end()
+    return text[position:].lstrip()[:9].upper() == "<!DOCTYPE"
+
+
+def _decode(head: bytes) -> str:
+    for bom, codec in (
+        (b"\x00\x00\xfe\xff", "utf-32-be"),
+        (b"\xff\xfe\x00\x00", "utf-32-le"),
+        (b"\xfe\xff", "utf-16-be"),
+        (b"\xff\xfe", "utf-16-le"),
+    ):
+        if head.startswith(bom):
+            return head[len(bom) :].decode(codec, errors="replace")
+    if head.startswith(b"<\x00"):
+        return head.decode("utf-16-le", errors="replace")
+    if head.startswith(b"\x00<"):
+        return head.decode("utf-16-be", errors="replace")
+    return head.decode("utf-8", errors="replace")

@@ -36,6 +36,11 @@ def table(
     )
 
 
+# feel-scala's assert() is the FEEL way to fail on purpose; most other mistakes (unknown
+# functions, wrong types) give null with a warning, as in Zeebe
+POSITIVE_AMOUNT = 'assert(amount, amount > 0, "amount must be positive")'
+
+
 def failure(xml: bytes, variables: dict) -> DecisionEvaluationError:
     drg = parse_dmn(xml, "failing.dmn")
     with pytest.raises(DecisionEvaluationError) as caught:
@@ -44,33 +49,34 @@ def failure(xml: bytes, variables: dict) -> DecisionEvaluationError:
 
 
 def test_feel_error_in_an_input_expression_names_decision_and_input() -> None:
-    error = failure(table(expression="undefined_function(amount)"), {"amount": 1})
+    error = failure(table(expression=POSITIVE_AMOUNT), {"amount": -1})
     assert error.decision_id == "failing"
     assert error.message.startswith(
-        "failed to evaluate the expression 'undefined_function(amount)' of input 'Amount' "
-        "(in_amount): "
+        f"failed to evaluate the expression '{POSITIVE_AMOUNT}' of input 'Amount' (in_amount): "
     )
+    assert "amount must be positive" in error.message
     assert str(error).startswith("Failed to evaluate decision 'failing': failed to evaluate")
 
 
 def test_feel_error_in_an_output_entry_names_the_rule_and_output() -> None:
-    error = failure(table(output="undefined_function(1)"), {"amount": 1})
-    assert "output entry 'undefined_function(1)' of rule 'r1' (row 1) for output 'result'" in (
+    error = failure(table(output='assert(1, false, "no")'), {"amount": 1})
+    assert """output entry 'assert(1, false, "no")' of rule 'r1' (row 1) for output 'result'""" in (
         error.message
     )
 
 
 def test_feel_error_in_an_input_entry_names_the_rule() -> None:
-    error = failure(table(entry="undefined_function(?)"), {"amount": 1})
-    assert "input entry 'undefined_function(?)' of rule 'r1' (row 1) for input 'Amount'" in (
+    error = failure(table(entry="assert(?, ? > 0)"), {"amount": -1})
+    assert "input entry 'assert(?, ? > 0)' of rule 'r1' (row 1) for input 'Amount'" in (
         error.message
     )
 
 
-def test_an_input_entry_that_is_not_a_test_is_refused() -> None:
-    error = failure(table(entry="? + 1"), {"amount": 1})
-    assert error.decision_id == "failing"
-    assert "must give true, false or null, but gave 2" in error.message
+def test_an_input_entry_with_question_mark_that_is_not_boolean_does_not_match() -> None:
+    drg = parse_dmn(table(entry="? + 1"), "failing.dmn")
+    result = evaluate_decision(drg, "failing", {"amount": 1})
+    assert result.output is None
+    assert result.evaluated_decisions[0].matched_rules == ()
 
 
 def test_collect_sum_over_non_numbers_fails_naming_the_rule() -> None:
@@ -82,5 +88,5 @@ def test_collect_sum_over_non_numbers_fails_naming_the_rule() -> None:
 
 
 def test_evaluation_error_keeps_no_partial_result_for_the_failed_decision() -> None:
-    error = failure(table(expression="undefined_function(amount)"), {"amount": 1})
+    error = failure(table(expression=POSITIVE_AMOUNT), {"amount": -1})
     assert error.evaluated_decisions == ()

@@ -87,3 +87,21 @@ def test_empty_and_non_bytes_resources_are_refused() -> None:
         parse_dmn(b"  \n", "empty.dmn")
     with pytest.raises(DmnParseError, match="expected bytes, got str"):
         parse_dmn("<definitions/>", "text.dmn")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-32"])
+def test_a_doctype_hidden_behind_utf16_or_utf32_is_still_refused(codec: str) -> None:
+    xml = (
+        f'<?xml version="1.0" encoding="{codec.upper()}"?>\n<!-- comment -->\n'
+        f'<!DOCTYPE d [<!ENTITY x "y">]><definitions xmlns="{NS}" id="drg"/>'
+    ).encode(codec)
+    with pytest.raises(DmnParseError, match="DTDs"):
+        parse_dmn(xml, "wide.dmn")
+
+
+def test_a_doctype_string_inside_an_expression_is_just_text() -> None:
+    body = (
+        '<decision id="d"><literalExpression><text>"&lt;!DOCTYPE"</text></literalExpression>'
+        "</decision>"
+    )
+    assert parse_dmn(definitions(body), "text.dmn").decision_ids == ("d",)

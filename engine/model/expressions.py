@@ -19,13 +19,13 @@ from typing import Any
 from engine.model.elements import Expression
 
 
-def constant_string(source: str) -> tuple[str | None, str | None]:
-    """Evaluate FEEL ``source`` without variables and expect a non-empty string.
+def evaluate_constant(source: str) -> tuple[Any, str | None]:
+    """Evaluate FEEL ``source`` with no variables: ``(value, None)`` or ``(None, why)``.
 
-    Returns ``(value, None)`` or ``(None, why)``. Used where Zeebe needs the value at
-    deployment: the message or signal name of a process start event (the subscription is opened
-    when the process is deployed, before any instance has variables). ``(None, None)`` when the
-    FEEL package is not available.
+    Zeebe needs some values when the process is deployed, before any instance (and so any
+    variable) exists: the message or signal name and the timer of a process start event. It
+    evaluates them then; so do we, to refuse what cannot work. ``(None, None)`` when the FEEL
+    package is not available.
     """
     try:
         feel = importlib.import_module("engine.feel")
@@ -35,12 +35,23 @@ def constant_string(source: str) -> tuple[str | None, str | None]:
     if not callable(evaluate):  # pragma: no cover
         return None, None
     try:
-        value = evaluate(source, {})
+        return evaluate(source, {}), None
     except Exception as exc:  # FeelError and friends: report, never crash a deployment
         return None, str(exc) or type(exc).__name__
+
+
+def constant_string(source: str) -> tuple[str | None, str | None]:
+    """:func:`evaluate_constant`, expecting a non-empty string."""
+    value, why = evaluate_constant(source)
+    if why is not None:
+        return None, why
     if not isinstance(value, str) or not value:
-        return None, f"it evaluated to {value!r}, expected a non-empty string"
+        return None, f"it evaluated to {_describe(value)}, expected a non-empty string"
     return value, None
+
+
+def _describe(value: Any) -> str:
+    return "null (no variables exist at deployment)" if value is None else repr(value)
 
 
 def _load_feel() -> tuple[Callable[[str], Any] | None, type[Exception]]:

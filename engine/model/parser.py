@@ -59,7 +59,7 @@ from engine.model.elements import (
     UserTask,
 )
 from engine.model.events import EventDefinitionReader
-from engine.model.expressions import ExpressionReader, constant_string
+from engine.model.expressions import ExpressionReader, constant_string, evaluate_constant
 from engine.model.extensions import (
     ExtensionReader,
     parse_bool,
@@ -68,6 +68,7 @@ from engine.model.extensions import (
 )
 from engine.model.namespaces import BPMN, is_bpmn, local_name
 from engine.model.problems import Problems
+from engine.model.timers import TimerFormatError, timer_schedule
 from engine.model.validation import validate_process
 from engine.model.xml_safety import load_xml
 
@@ -448,12 +449,13 @@ class _ProcessBuilder:
                     raw.id,
                     "start events of a process must be one of: none, message, timer or signal",
                 )
-            if (
-                scope is None
-                and isinstance(definition, TimerEventDefinition)
-                and definition.timer_kind is TimerKind.DURATION
-            ):
-                self.problems.add(raw.id, "a timer start event must have a timeDate or a timeCycle")
+            if scope is None and isinstance(definition, TimerEventDefinition):
+                if definition.timer_kind is TimerKind.DURATION:
+                    self.problems.add(
+                        raw.id, "a timer start event must have a timeDate or a timeCycle"
+                    )
+                elif definition.expression.is_feel:
+                    self.check_start_timer(raw.id, definition)
             if isinstance(definition, MessageEventDefinition):
                 if scope is None:
                     # Message start events are correlated by name alone (no correlation key),
@@ -470,6 +472,24 @@ class _ProcessBuilder:
                     name=self.constant_name(raw.id, "signal", definition.name),
                 )
         return StartEvent(**values, event_definition=definition, interrupting=interrupting)
+
+    def check_start_timer(self, element_id: str, definition: TimerEventDefinition) -> None:
+        """A FEEL timer of a process start event is scheduled at deployment, with no variables:
+        it must evaluate, then, to a valid timer value. The model keeps the expression (the
+        runtime evaluates it when it schedules, so a restart re-parses to the same model)."""
+        value, why = evaluate_constant(definition.expression.source)
+        if why is None:
+            try:
+                timer_schedule(definition.timer_kind, value)
+            except TimerFormatError as exc:
+                shown = "null (no variables exist at deployment)" if value is None else exc
+                why = str(shown)
+        if why is not None:
+            self.problems.add(
+                element_id,
+                f"invalid timer {definition.timer_kind.value} expression "
+                f"'{definition.expression}' of a start event: {why}",
+            )
 
     def constant_name(self, element_id: str, what: str, name: Expression) -> Expression:
         """A start event's message/signal name, evaluated now when it is FEEL (no variables

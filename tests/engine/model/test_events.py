@@ -34,7 +34,11 @@ from .conftest import load
             Expression.static("R/2026-01-01T00:00:00Z/P1D"),
         ),
         ("timer-start-cron.bpmn", TimerKind.CYCLE, Expression.static("0 0 2 10 * ?")),
-        ("timer-start-feel.bpmn", TimerKind.CYCLE, Expression.feel("cycleExpression")),
+        (
+            "timer-start-feel.bpmn",
+            TimerKind.CYCLE,
+            Expression.feel('string join(["R3", "PT10S"], "/")'),
+        ),
     ],
 )
 def test_timer_start_events(fixture: str, kind: TimerKind, expression: Expression) -> None:

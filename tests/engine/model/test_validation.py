@@ -32,6 +32,11 @@ CASES = [
     ("invalid-cron.bpmn", "cron_start", "not a valid cron expression"),
     ("timer-date-without-zone.bpmn", "date_start", "has no time zone"),
     ("timer-two-definitions.bpmn", "double_timer", "exactly one type of timer"),
+    (
+        "timer-start-feel-needs-variables.bpmn",
+        "feel_timer_start",
+        "invalid timer timeCycle expression '=cycleExpression' of a start event: null",
+    ),
     ("condition-not-feel.bpmn", "f_static", "an expression must start with '='"),
     ("condition-on-task-flow.bpmn", "f_cond", "only supported at exclusive or inclusive"),
     ("escalation-end-event.bpmn", "escalate", "escalation events are not supported"),
@@ -200,3 +205,13 @@ def test_binding_type_rules(attributes: bytes, reason: str) -> None:
     assert any(
         p.startswith("Element 'call_static'") and reason in p for p in caught.value.problems
     ), caught.value.problems
+
+
+def test_feel_timer_of_a_start_event_must_give_a_valid_timer_at_deployment() -> None:
+    xml = (FIXTURES / "timer-start-feel.bpmn").read_bytes()
+    xml = xml.replace(b'&quot;PT10S&quot;', b'&quot;every day&quot;')
+    with pytest.raises(BpmnParseError) as caught:
+        parse_bpmn(xml, "bad-feel-timer.bpmn")
+    (problem,) = caught.value.problems
+    assert problem.startswith("Element 'start': invalid timer timeCycle expression")
+    assert "'every day' is not an ISO 8601 duration" in problem

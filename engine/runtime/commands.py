@@ -82,41 +82,78 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
         for process in res.processes:
             ident = (tenant, process.id)
             latest = s.definitions.latest.get(ident)
-            if latest is not None and latest.checksum == res.checksum and (
-                latest.resource_name == res.name
+            if (
+                latest is not None
+                and latest.checksum == res.checksum
+                and (latest.resource_name == res.name)
             ):
-                deployed.append(DeployedProcess(
-                    latest.bpmn_process_id, latest.version, latest.key, latest.resource_name,
-                    tenant,
-                ))
+                deployed.append(
+                    DeployedProcess(
+                        latest.bpmn_process_id,
+                        latest.version,
+                        latest.key,
+                        latest.resource_name,
+                        tenant,
+                    )
+                )
                 continue
             version = s.definitions.versions.get(ident, 0) + 1
             d = ProcessDefinition(
-                key=s.new_key(), bpmn_process_id=process.id, version=version,
-                resource_name=res.name, name=process.name, xml=res.xml, checksum=res.checksum,
-                deployment_key=deployment_key, tenant=tenant, deployed_at=m.now, process=process,
+                key=s.new_key(),
+                bpmn_process_id=process.id,
+                version=version,
+                resource_name=res.name,
+                name=process.name,
+                xml=res.xml,
+                checksum=res.checksum,
+                deployment_key=deployment_key,
+                tenant=tenant,
+                deployed_at=m.now,
+                process=process,
             )
             if latest is not None:
                 m.events.cancel_start_timers(latest)
             s.definitions.add(d)
             s.new_definitions.append(d)
             s.meta[f"v:{tenant}:{process.id}"] = version
-            s.record(d.key, "EVENT", "PROCESS", "CREATED", m.now, None, {
-                "bpmnProcessId": d.bpmn_process_id, "version": version,
-                "resourceName": res.name, "checksum": res.checksum,
-                "deploymentKey": deployment_key, "tenantId": tenant,
-            })
+            s.record(
+                d.key,
+                "EVENT",
+                "PROCESS",
+                "CREATED",
+                m.now,
+                None,
+                {
+                    "bpmnProcessId": d.bpmn_process_id,
+                    "version": version,
+                    "resourceName": res.name,
+                    "checksum": res.checksum,
+                    "deploymentKey": deployment_key,
+                    "tenantId": tenant,
+                },
+            )
             m.events.schedule_start_timers(d)
             deployed.append(DeployedProcess(process.id, version, d.key, res.name, tenant))
     m.events.definitions_changed()
-    s.record(deployment_key, "EVENT", "DEPLOYMENT", "CREATED", m.now, None, {
-        "resources": [r.name for r in resources],
-        "processesMetadata": [
-            {"bpmnProcessId": p.bpmn_process_id, "version": p.version,
-             "processDefinitionKey": p.process_definition_key}
-            for p in deployed
-        ],
-    })
+    s.record(
+        deployment_key,
+        "EVENT",
+        "DEPLOYMENT",
+        "CREATED",
+        m.now,
+        None,
+        {
+            "resources": [r.name for r in resources],
+            "processesMetadata": [
+                {
+                    "bpmnProcessId": p.bpmn_process_id,
+                    "version": p.version,
+                    "processDefinitionKey": p.process_definition_key,
+                }
+                for p in deployed
+            ],
+        },
+    )
     return Deployment(key=deployment_key, processes=deployed, tenant_id=tenant)
 
 
@@ -145,9 +182,18 @@ def delete_resource(m: Machine, key: int) -> None:
         if new_latest is not None:
             m.events.schedule_start_timers(new_latest)
     m.events.definitions_changed()
-    s.record(d.key, "EVENT", "PROCESS", "DELETED", m.now, None, {
-        "bpmnProcessId": d.bpmn_process_id, "version": d.version,
-    })
+    s.record(
+        d.key,
+        "EVENT",
+        "PROCESS",
+        "DELETED",
+        m.now,
+        None,
+        {
+            "bpmnProcessId": d.bpmn_process_id,
+            "version": d.version,
+        },
+    )
 
 
 # ---------------------------------------------------------------------------- instances
@@ -187,24 +233,47 @@ def find_definition(
 
 
 def start_instance(
-    m: Machine, d: ProcessDefinition, variables: Mapping[str, Any], start_ids: Sequence[str],
-    *, parent_pi_key: int = -1, parent_ei_key: int = -1, message: Message | None = None,
+    m: Machine,
+    d: ProcessDefinition,
+    variables: Mapping[str, Any],
+    start_ids: Sequence[str],
+    *,
+    parent_pi_key: int = -1,
+    parent_ei_key: int = -1,
+    message: Message | None = None,
 ) -> ElementInstance:
     s = m.s
     key = s.new_key()
     root = ElementInstance(
-        key, pi_key=key, def_key=d.key, element_id=d.bpmn_process_id,
-        element_type=ElementType.PROCESS.value, flow_scope_key=-1, state=ACTIVATING,
-        start=m.now, parent_pi_key=parent_pi_key, parent_ei_key=parent_ei_key,
+        key,
+        pi_key=key,
+        def_key=d.key,
+        element_id=d.bpmn_process_id,
+        element_type=ElementType.PROCESS.value,
+        flow_scope_key=-1,
+        state=ACTIVATING,
+        start=m.now,
+        parent_pi_key=parent_pi_key,
+        parent_ei_key=parent_ei_key,
     )
     root.mi = {"start": list(start_ids)}
     s.add_instance(root)
-    s.record(key, "EVENT", "PROCESS_INSTANCE_CREATION", "CREATED", m.now, key, {
-        "bpmnProcessId": d.bpmn_process_id, "version": d.version,
-        "processDefinitionKey": d.key, "processInstanceKey": key,
-        "parentProcessInstanceKey": parent_pi_key,
-        "messageKey": message.key if message is not None else -1,
-    })
+    s.record(
+        key,
+        "EVENT",
+        "PROCESS_INSTANCE_CREATION",
+        "CREATED",
+        m.now,
+        key,
+        {
+            "bpmnProcessId": d.bpmn_process_id,
+            "version": d.version,
+            "processDefinitionKey": d.key,
+            "processInstanceKey": key,
+            "parentProcessInstanceKey": parent_pi_key,
+            "messageKey": message.key if message is not None else -1,
+        },
+    )
     m.vars.set_locals(root, variables)
     m.record_pi(root, ACTIVATING)
     m.run_activation(root)
@@ -288,8 +357,13 @@ def _start_ids(d: ProcessDefinition, instructions: Sequence[StartInstruction]) -
 
 
 def create_instance(
-    m: Machine, bpmn_process_id: str | None, key: int | None, version: int,
-    variables: Any, start_instructions: Sequence[StartInstruction], tenant: str,
+    m: Machine,
+    bpmn_process_id: str | None,
+    key: int | None,
+    version: int,
+    variables: Any,
+    start_instructions: Sequence[StartInstruction],
+    tenant: str,
 ) -> ProcessInstanceCreated:
     d = find_definition(m, bpmn_process_id, key, version, tenant)
     start_ids = _start_ids(d, start_instructions)
@@ -327,9 +401,18 @@ def set_variables(m: Machine, key: int, variables: Any, local: bool) -> int:
         )
     doc = _check_variables(variables)
     doc_key = m.s.new_key()
-    m.s.record(doc_key, "EVENT", "VARIABLE_DOCUMENT", "UPDATED", m.now, ei.pi_key, {
-        "scopeKey": key, "updateSemantics": "LOCAL" if local else "PROPAGATE",
-    })
+    m.s.record(
+        doc_key,
+        "EVENT",
+        "VARIABLE_DOCUMENT",
+        "UPDATED",
+        m.now,
+        ei.pi_key,
+        {
+            "scopeKey": key,
+            "updateSemantics": "LOCAL" if local else "PROPAGATE",
+        },
+    )
     if local:
         m.vars.set_locals(ei, doc)
     else:
@@ -345,8 +428,7 @@ def modify_instance(
     if root is None or not root.is_root or not root.alive:
         raise EngineError(
             ErrorCode.NOT_FOUND,
-            f"Expected to modify process instance but no process instance found with key "
-            f"'{key}'",
+            f"Expected to modify process instance but no process instance found with key '{key}'",
         )
     process = m.process(root)
     for ins in activate:
@@ -359,7 +441,8 @@ def modify_instance(
                 f"'{ins.element_id}'",
             )
         if isinstance(el, BoundaryEvent) or (
-            isinstance(el, StartEvent) and el.flow_scope_id != process.id
+            isinstance(el, StartEvent)
+            and el.flow_scope_id != process.id
             and isinstance(process.elements.get(el.flow_scope_id), EventSubProcess)
         ):
             raise EngineError(
@@ -379,15 +462,25 @@ def modify_instance(
                 f"more terminate instructions with an element instance that could not be "
                 f"found: '{ek}'",
             )
-    s.record(key, "EVENT", "PROCESS_INSTANCE_MODIFICATION", "MODIFIED", m.now, key, {
-        "activateInstructions": [i.element_id for i in activate],
-        "terminateInstructions": list(terminate),
-    })
+    s.record(
+        key,
+        "EVENT",
+        "PROCESS_INSTANCE_MODIFICATION",
+        "MODIFIED",
+        m.now,
+        key,
+        {
+            "activateInstructions": [i.element_id for i in activate],
+            "terminateInstructions": list(terminate),
+        },
+    )
     for ins in activate:
         el = process.elements[ins.element_id]
-        ancestor = s.instances.get(ins.ancestor_element_instance_key) if (
-            ins.ancestor_element_instance_key > 0
-        ) else None
+        ancestor = (
+            s.instances.get(ins.ancestor_element_instance_key)
+            if (ins.ancestor_element_instance_key > 0)
+            else None
+        )
         scope = scope_for(m, root, el.flow_scope_id, ancestor)
         for scope_id, doc in ins.variables:
             if scope_id in ("", process.id):
@@ -414,8 +507,13 @@ def modify_instance(
 
 
 def publish_message(
-    m: Machine, name: str, correlation_key: str, ttl_ms: int, message_id: str,
-    variables: Any, tenant: str,
+    m: Machine,
+    name: str,
+    correlation_key: str,
+    ttl_ms: int,
+    message_id: str,
+    variables: Any,
+    tenant: str,
 ) -> MessagePublished:
     s = m.s
     doc = _check_variables(variables)
@@ -430,13 +528,29 @@ def publish_message(
                     "with that id was already published",
                 )
     msg = Message(
-        s.new_key(), name=name, ck=correlation_key, deadline=m.now + max(ttl_ms, 0),
-        message_id=message_id, variables=doc, tenant=tenant,
+        s.new_key(),
+        name=name,
+        ck=correlation_key,
+        deadline=m.now + max(ttl_ms, 0),
+        message_id=message_id,
+        variables=doc,
+        tenant=tenant,
     )
-    s.record(msg.key, "EVENT", "MESSAGE", "PUBLISHED", m.now, None, {
-        "name": name, "correlationKey": correlation_key, "timeToLive": ttl_ms,
-        "messageId": message_id, "tenantId": tenant,
-    })
+    s.record(
+        msg.key,
+        "EVENT",
+        "MESSAGE",
+        "PUBLISHED",
+        m.now,
+        None,
+        {
+            "name": name,
+            "correlationKey": correlation_key,
+            "timeToLive": ttl_ms,
+            "messageId": message_id,
+            "tenantId": tenant,
+        },
+    )
     if ttl_ms > 0:
         s.messages[msg.key] = msg
         s.touch(msg)

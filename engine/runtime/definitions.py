@@ -25,8 +25,16 @@ class ProcessDefinition:
 
     def row(self) -> tuple[object, ...]:
         return (
-            self.key, self.bpmn_process_id, self.version, self.resource_name, self.name,
-            self.xml, self.checksum, self.deployment_key, self.tenant, self.deployed_at,
+            self.key,
+            self.bpmn_process_id,
+            self.version,
+            self.resource_name,
+            self.name,
+            self.xml,
+            self.checksum,
+            self.deployment_key,
+            self.tenant,
+            self.deployed_at,
         )
 
 
@@ -50,16 +58,15 @@ class Definitions:
         self.by_key.pop(definition.key, None)
         ident = (definition.tenant, definition.bpmn_process_id)
         if self.latest.get(ident) is definition:
-            others = [
-                d for d in self.by_key.values()
-                if (d.tenant, d.bpmn_process_id) == ident
-            ]
+            others = [d for d in self.by_key.values() if (d.tenant, d.bpmn_process_id) == ident]
             if others:
                 self.latest[ident] = max(others, key=lambda d: d.version)
             else:
                 del self.latest[ident]
 
-    def find(self, tenant: str, bpmn_process_id: str, version: int = -1) -> ProcessDefinition | None:
+    def find(
+        self, tenant: str, bpmn_process_id: str, version: int = -1
+    ) -> ProcessDefinition | None:
         if version < 0:
             return self.latest.get((tenant, bpmn_process_id))
         for d in self.by_key.values():

@@ -87,7 +87,10 @@ class Engine:
         self.store_path: Path | None = (data_dir / DB_FILE_NAME) if data_dir is not None else None
         self._store = SqliteStore(self.store_path, synchronous=synchronous)
         self._writer = Writer(
-            self._store, self.clock, _ParseCache(), queue_capacity=queue_capacity,
+            self._store,
+            self.clock,
+            _ParseCache(),
+            queue_capacity=queue_capacity,
             max_batch=max_batch,
         )
         self._writer.after_commit.append(self._after_commit)
@@ -159,9 +162,11 @@ class Engine:
         self, resources: Sequence[tuple[str, bytes]], tenant_id: str = DEFAULT_TENANT
     ) -> Deployment:
         if not resources:
-            raise EngineError(ErrorCode.INVALID_ARGUMENT, "Expected to deploy at least one resource")
+            raise EngineError(
+                ErrorCode.INVALID_ARGUMENT, "Expected to deploy at least one resource"
+            )
         parsed = await asyncio.to_thread(_parse_resources, resources)
-        return await self._submit(lambda m: commands.deploy(m, parsed, tenant_id))  # type: ignore[no-any-return]
+        return await self._submit(lambda m: commands.deploy(m, parsed, tenant_id))
 
     async def delete_resource(self, resource_key: int) -> None:
         await self._submit(lambda m: commands.delete_resource(m, resource_key))
@@ -178,10 +183,15 @@ class Engine:
         start_instructions: Sequence[StartInstruction] = (),
         tenant_id: str = DEFAULT_TENANT,
     ) -> ProcessInstanceCreated:
-        return await self._submit(  # type: ignore[no-any-return]
+        return await self._submit(
             lambda m: commands.create_instance(
-                m, bpmn_process_id, process_definition_key, version, variables,
-                start_instructions, tenant_id,
+                m,
+                bpmn_process_id,
+                process_definition_key,
+                version,
+                variables,
+                start_instructions,
+                tenant_id,
             )
         )
 
@@ -202,8 +212,13 @@ class Engine:
 
         def command(m: Machine) -> ProcessInstanceCreated:
             created = commands.create_instance(
-                m, bpmn_process_id, process_definition_key, version, variables,
-                start_instructions, tenant_id,
+                m,
+                bpmn_process_id,
+                process_definition_key,
+                version,
+                variables,
+                start_instructions,
+                tenant_id,
             )
             self._waiters.setdefault(created.process_instance_key, []).append((loop, done))
             return created
@@ -222,8 +237,12 @@ class Engine:
         if fetch_variables:
             result_vars = {k: v for k, v in result_vars.items() if k in set(fetch_variables)}
         return ProcessInstanceResult(
-            created.process_definition_key, created.bpmn_process_id, created.version,
-            created.process_instance_key, result_vars, created.tenant_id,
+            created.process_definition_key,
+            created.bpmn_process_id,
+            created.version,
+            created.process_instance_key,
+            result_vars,
+            created.tenant_id,
         )
 
     async def cancel_process_instance(self, process_instance_key: int) -> None:
@@ -232,7 +251,7 @@ class Engine:
     async def set_variables(
         self, element_instance_key: int, variables: Mapping[str, Any], local: bool = False
     ) -> int:
-        return await self._submit(  # type: ignore[no-any-return]
+        return await self._submit(
             lambda m: commands.set_variables(m, element_instance_key, variables, local)
         )
 
@@ -258,7 +277,7 @@ class Engine:
         fetch_variables: Sequence[str] = (),
         tenant_ids: Sequence[str] = (),
     ) -> list[ActivatedJob]:
-        return await self._submit(  # type: ignore[no-any-return]
+        return await self._submit(
             lambda m: m.jobs.activate(
                 job_type, worker, timeout_ms, max_jobs, fetch_variables, tenant_ids
             )
@@ -309,7 +328,7 @@ class Engine:
         variables: Mapping[str, Any] | None = None,
         tenant_id: str = DEFAULT_TENANT,
     ) -> MessagePublished:
-        return await self._submit(  # type: ignore[no-any-return]
+        return await self._submit(
             lambda m: commands.publish_message(
                 m, name, correlation_key, time_to_live_ms, message_id, variables, tenant_id
             )
@@ -318,7 +337,7 @@ class Engine:
     async def broadcast_signal(
         self, signal_name: str, variables: Mapping[str, Any] | None = None
     ) -> int:
-        return await self._submit(  # type: ignore[no-any-return]
+        return await self._submit(
             lambda m: commands.broadcast_signal(m, signal_name, variables)
         )
 
@@ -392,7 +411,5 @@ def _parse_resources(resources: Sequence[tuple[str, bytes]]) -> list[commands.Pa
             raise EngineError(
                 ErrorCode.INVALID_ARGUMENT, f"Expected '{name}' to be UTF-8 encoded XML"
             ) from exc
-        parsed.append(
-            commands.ParsedResource(name, xml, commands.checksum_of(content), executable)
-        )
+        parsed.append(commands.ParsedResource(name, xml, commands.checksum_of(content), executable))
     return parsed

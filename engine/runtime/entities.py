@@ -73,12 +73,30 @@ class ElementInstance(Entity):
 
     KIND = "ei"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "pi_key": 0, "def_key": 0, "element_id": "", "element_type": "", "flow_scope_key": -1,
-        "state": ACTIVATING, "start": 0, "end": 0, "incident_key": 0,
-        "children": [], "active_flows": 0, "joins": {}, "job_key": 0, "child_pi_key": 0,
-        "loop_counter": 0, "mi": {}, "subs": [], "interrupted": False, "pending_vars": None,
+        "pi_key": 0,
+        "def_key": 0,
+        "element_id": "",
+        "element_type": "",
+        "flow_scope_key": -1,
+        "state": ACTIVATING,
+        "start": 0,
+        "end": 0,
+        "incident_key": 0,
+        "children": [],
+        "active_flows": 0,
+        "joins": {},
+        "job_key": 0,
+        "child_pi_key": 0,
+        "loop_counter": 0,
+        "mi": {},
+        "subs": [],
+        "interrupted": False,
+        "pending_vars": None,
         # process-instance only
-        "parent_pi_key": -1, "parent_ei_key": -1, "msg_start_ck": None, "incidents": 0,
+        "parent_pi_key": -1,
+        "parent_ei_key": -1,
+        "msg_start_ck": None,
+        "incidents": 0,
         "msg_start_name": None,
     }
     __slots__ = tuple(FIELDS)
@@ -132,10 +150,24 @@ class Job(Entity):
 
     KIND = "job"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "type": "", "worker": "", "state": "CREATED", "retries": 3, "deadline": 0,
-        "pi_key": 0, "ei_key": 0, "element_id": "", "def_key": 0, "headers": {},
-        "error_message": "", "error_code": "", "created": 0, "end": 0, "tenant": "",
-        "backoff_until": 0, "activatable": True, "incident_key": 0,
+        "type": "",
+        "worker": "",
+        "state": "CREATED",
+        "retries": 3,
+        "deadline": 0,
+        "pi_key": 0,
+        "ei_key": 0,
+        "element_id": "",
+        "def_key": 0,
+        "headers": {},
+        "error_message": "",
+        "error_code": "",
+        "created": 0,
+        "end": 0,
+        "tenant": "",
+        "backoff_until": 0,
+        "activatable": True,
+        "incident_key": 0,
     }
     __slots__ = tuple(FIELDS)
 
@@ -180,8 +212,16 @@ class Timer(Entity):
 
     KIND = "timer"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "pi_key": -1, "scope_key": -1, "element_id": "", "def_key": 0, "due": 0,
-        "repetitions": 1, "state": "CREATED", "cycle": "", "interrupting": True, "tenant": "",
+        "pi_key": -1,
+        "scope_key": -1,
+        "element_id": "",
+        "def_key": 0,
+        "due": 0,
+        "repetitions": 1,
+        "state": "CREATED",
+        "cycle": "",
+        "interrupting": True,
+        "tenant": "",
     }
     __slots__ = tuple(FIELDS)
 
@@ -212,8 +252,15 @@ class MessageSubscription(Entity):
 
     KIND = "msub"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "pi_key": 0, "scope_key": 0, "element_id": "", "name": "", "ck": "", "tenant": "",
-        "interrupting": True, "state": "CREATED", "def_key": 0,
+        "pi_key": 0,
+        "scope_key": 0,
+        "element_id": "",
+        "name": "",
+        "ck": "",
+        "tenant": "",
+        "interrupting": True,
+        "state": "CREATED",
+        "def_key": 0,
     }
     __slots__ = tuple(FIELDS)
 
@@ -243,8 +290,13 @@ class SignalSubscription(Entity):
 
     KIND = "ssub"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "pi_key": 0, "scope_key": 0, "element_id": "", "name": "", "interrupting": True,
-        "state": "CREATED", "def_key": 0,
+        "pi_key": 0,
+        "scope_key": 0,
+        "element_id": "",
+        "name": "",
+        "interrupting": True,
+        "state": "CREATED",
+        "def_key": 0,
     }
     __slots__ = tuple(FIELDS)
 
@@ -274,8 +326,15 @@ class Message(Entity):
 
     KIND = "msg"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "name": "", "ck": "", "deadline": 0, "message_id": "", "variables": {}, "tenant": "",
-        "correlated": [], "started": [], "state": "PUBLISHED",
+        "name": "",
+        "ck": "",
+        "deadline": 0,
+        "message_id": "",
+        "variables": {},
+        "tenant": "",
+        "correlated": [],
+        "started": [],
+        "state": "PUBLISHED",
     }
     __slots__ = tuple(FIELDS)
 
@@ -307,9 +366,18 @@ class Incident(Entity):
 
     KIND = "inc"
     FIELDS: ClassVar[dict[str, Any]] = {
-        "pi_key": 0, "def_key": 0, "element_id": "", "ei_key": 0, "job_key": 0,
-        "error_type": "", "message": "", "state": "ACTIVE", "created": 0, "resolved": 0,
-        "tenant": "", "retry": "",
+        "pi_key": 0,
+        "def_key": 0,
+        "element_id": "",
+        "ei_key": 0,
+        "job_key": 0,
+        "error_type": "",
+        "message": "",
+        "state": "ACTIVE",
+        "created": 0,
+        "resolved": 0,
+        "tenant": "",
+        "retry": "",
     }
     __slots__ = tuple(FIELDS)
 
@@ -340,7 +408,7 @@ class Incident(Entity):
 class Variable:
     """A variable in a scope (element instance key). Persisted in the ``variable`` table only."""
 
-    __slots__ = ("key", "name", "value", "scope_key", "pi_key", "tenant")
+    __slots__ = ("key", "name", "pi_key", "scope_key", "tenant", "value")
 
     def __init__(
         self, key: int, name: str, value: Any, scope_key: int, pi_key: int, tenant: str
@@ -355,6 +423,13 @@ class Variable:
 
 ENTITY_KINDS: dict[str, type[Entity]] = {
     cls.KIND: cls
-    for cls in (ElementInstance, Job, Timer, MessageSubscription, SignalSubscription, Message,
-                Incident)
+    for cls in (
+        ElementInstance,
+        Job,
+        Timer,
+        MessageSubscription,
+        SignalSubscription,
+        Message,
+        Incident,
+    )
 }

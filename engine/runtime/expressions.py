@@ -34,8 +34,14 @@ class StepFailure(ExpressionFailure):
 
 
 _TYPE_NAMES = {
-    type(None): "NULL", bool: "BOOLEAN", int: "NUMBER", float: "NUMBER", str: "STRING",
-    list: "LIST", dict: "CONTEXT", Decimal: "NUMBER",
+    type(None): "NULL",
+    bool: "BOOLEAN",
+    int: "NUMBER",
+    float: "NUMBER",
+    str: "STRING",
+    list: "LIST",
+    dict: "CONTEXT",
+    Decimal: "NUMBER",
 }
 
 
@@ -89,10 +95,13 @@ class Expressions:
             return ""
         return (" (" + "; ".join(str(w) for w in warnings) + ")") if warnings else ""
 
-    def _mismatch(self, expr: Expression, variables: Mapping[str, Any], expected: str, value: Any) -> ExpressionFailure:
+    def _mismatch(
+        self, expr: Expression, variables: Mapping[str, Any], expected: str, value: Any
+    ) -> ExpressionFailure:
         return ExpressionFailure(
             f"Expected result of the expression '{expr.source}' to be {expected}, "
-            f"but was '{type_name(value)}'" + (self.why_null(expr, variables) if value is None else "")
+            f"but was '{type_name(value)}'"
+            + (self.why_null(expr, variables) if value is None else "")
         )
 
     def evaluate(self, expr: Expression, variables: Mapping[str, Any]) -> Any:
@@ -100,11 +109,17 @@ class Expressions:
             return expr.source
         return self.feel(expr.source, variables)
 
-    def string(self, expr: Expression, variables: Mapping[str, Any], *, allow_number: bool = False) -> str:
+    def string(
+        self, expr: Expression, variables: Mapping[str, Any], *, allow_number: bool = False
+    ) -> str:
         value = self.evaluate(expr, variables)
         if isinstance(value, str):
             return value
-        if allow_number and isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        if (
+            allow_number
+            and isinstance(value, int | float | Decimal)
+            and not isinstance(value, bool)
+        ):
             return str(int(value)) if float(value).is_integer() else str(value)
         expected = "'STRING' or 'NUMBER'" if allow_number else "'STRING'"
         raise self._mismatch(expr, variables, expected, value)
@@ -122,9 +137,12 @@ class Expressions:
                 return int(value.strip())
             except ValueError:
                 pass
-        elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            if float(value).is_integer():
-                return int(value)
+        elif (
+            isinstance(value, int | float | Decimal)
+            and not isinstance(value, bool)
+            and float(value).is_integer()
+        ):
+            return int(value)
         raise self._mismatch(expr, variables, "'NUMBER'", value)
 
 

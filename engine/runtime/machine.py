@@ -12,6 +12,8 @@ deep recursion. Everything here runs on the writer thread.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -94,15 +96,23 @@ class Machine:
 
     def record_pi(self, ei: ElementInstance, intent: str) -> None:
         d = self.s.definitions.by_key.get(ei.def_key)
-        self.s.record(ei.key, "EVENT", "PROCESS_INSTANCE", intent, self.now, ei.pi_key, {
-            "bpmnElementType": ei.element_type,
-            "elementId": ei.element_id,
-            "flowScopeKey": ei.flow_scope_key,
-            "bpmnProcessId": d.bpmn_process_id if d else "",
-            "version": d.version if d else 0,
-            "processDefinitionKey": ei.def_key,
-            "processInstanceKey": ei.pi_key,
-        })
+        self.s.record(
+            ei.key,
+            "EVENT",
+            "PROCESS_INSTANCE",
+            intent,
+            self.now,
+            ei.pi_key,
+            {
+                "bpmnElementType": ei.element_type,
+                "elementId": ei.element_id,
+                "flowScopeKey": ei.flow_scope_key,
+                "bpmnProcessId": d.bpmn_process_id if d else "",
+                "version": d.version if d else 0,
+                "processDefinitionKey": ei.def_key,
+                "processInstanceKey": ei.pi_key,
+            },
+        )
 
     def context(self, ei: ElementInstance) -> dict[str, Any]:
         return self.vars.visible(ei.key)
@@ -148,7 +158,11 @@ class Machine:
         return ei
 
     def activate(
-        self, scope: ElementInstance, element: FlowNode, *, pending_vars: Mapping[str, Any] | None = None,
+        self,
+        scope: ElementInstance,
+        element: FlowNode,
+        *,
+        pending_vars: Mapping[str, Any] | None = None,
         **extra: Any,
     ) -> ElementInstance:
         ei = self.new_instance(scope, element)
@@ -216,7 +230,9 @@ class Machine:
         self.vars.drop_scope(ei.key)
         self.s.instances.pop(ei.key, None)
 
-    def leave(self, ei: ElementInstance, flow_ids: tuple[str, ...] | list[str] | None = None) -> None:
+    def leave(
+        self, ei: ElementInstance, flow_ids: tuple[str, ...] | list[str] | None = None
+    ) -> None:
         """After completion: take the outgoing flows (or the given ones), then detach from the
         scope; with no flow taken the scope may be complete now."""
         scope = self.scope_of(ei)
@@ -232,25 +248,36 @@ class Machine:
             self.child_ended(scope, ei)
 
     def detach(self, scope: ElementInstance, ei: ElementInstance) -> None:
-        try:
+        with contextlib.suppress(ValueError):
             scope.children.remove(ei.key)
-        except ValueError:
-            pass
         self.s.touch(scope)
 
     def take_flow(
-        self, scope: ElementInstance, flow_id: str, *, pending_vars: Mapping[str, Any] | None = None,
+        self,
+        scope: ElementInstance,
+        flow_id: str,
+        *,
+        pending_vars: Mapping[str, Any] | None = None,
         mi: dict[str, Any] | None = None,
     ) -> None:
         process = self.process(scope)
         flow = process.flows[flow_id]
         key = self.s.new_key()
-        self.s.record(key, "EVENT", "PROCESS_INSTANCE", "SEQUENCE_FLOW_TAKEN", self.now,
-                      scope.pi_key, {
-                          "bpmnElementType": "SEQUENCE_FLOW", "elementId": flow_id,
-                          "flowScopeKey": scope.key, "processInstanceKey": scope.pi_key,
-                          "processDefinitionKey": scope.def_key,
-                      })
+        self.s.record(
+            key,
+            "EVENT",
+            "PROCESS_INSTANCE",
+            "SEQUENCE_FLOW_TAKEN",
+            self.now,
+            scope.pi_key,
+            {
+                "bpmnElementType": "SEQUENCE_FLOW",
+                "elementId": flow_id,
+                "flowScopeKey": scope.key,
+                "processInstanceKey": scope.pi_key,
+                "processDefinitionKey": scope.def_key,
+            },
+        )
         scope.active_flows += 1
         self.s.touch(scope)
         target = process.elements[flow.target_id]
@@ -262,7 +289,10 @@ class Machine:
             self.later(lambda: self._arrive(scope, target, pending_vars, mi))
 
     def _arrive(
-        self, scope: ElementInstance, target: FlowNode, pending_vars: Mapping[str, Any] | None,
+        self,
+        scope: ElementInstance,
+        target: FlowNode,
+        pending_vars: Mapping[str, Any] | None,
         mi: dict[str, Any] | None,
     ) -> None:
         if not scope.alive or scope.state == TERMINATING or scope.interrupted:
@@ -291,7 +321,7 @@ class Machine:
         else:
             from engine.runtime.processors.gateways import inclusive_join_ready
 
-            if not inclusive_join_ready(self, scope, gateway, arrived):
+            if not inclusive_join_ready(self, scope, gateway, arrived):  # type: ignore[arg-type]
                 return
         consumed = 0
         for flow_id in list(arrived):
@@ -318,7 +348,7 @@ class Machine:
         process = self.process(scope)
         for gateway_id in list(scope.joins):
             if isinstance(process.elements.get(gateway_id), InclusiveGateway):
-                self.later(lambda g=gateway_id: self.try_join(scope, g))
+                self.later(functools.partial(self.try_join, scope, gateway_id))
 
     def child_ended(self, scope: ElementInstance, child: ElementInstance) -> None:
         """A child completed without outgoing flows or was terminated."""

@@ -176,53 +176,121 @@ class RuntimeState:
             if isinstance(entity, ElementInstance):
                 if entity.is_root:
                     d = defs.by_key.get(entity.def_key)
-                    batch.row("process_instance", (
-                        entity.key, entity.def_key, d.bpmn_process_id if d else entity.element_id,
-                        d.version if d else 0, entity.read_state, 1 if entity.incidents else 0,
-                        entity.start, entity.end or None,
-                        entity.parent_pi_key if entity.parent_pi_key != -1 else None,
-                        entity.parent_ei_key if entity.parent_ei_key != -1 else None,
-                        d.tenant if d else "",
-                    ))
+                    batch.row(
+                        "process_instance",
+                        (
+                            entity.key,
+                            entity.def_key,
+                            d.bpmn_process_id if d else entity.element_id,
+                            d.version if d else 0,
+                            entity.read_state,
+                            1 if entity.incidents else 0,
+                            entity.start,
+                            entity.end or None,
+                            entity.parent_pi_key if entity.parent_pi_key != -1 else None,
+                            entity.parent_ei_key if entity.parent_ei_key != -1 else None,
+                            d.tenant if d else "",
+                        ),
+                    )
                 else:
-                    batch.row("element_instance", (
-                        entity.key, entity.pi_key, entity.def_key, entity.element_id,
-                        entity.element_type, entity.flow_scope_key, entity.read_state,
-                        entity.start, entity.end or None, entity.incident_key or None,
-                    ))
+                    batch.row(
+                        "element_instance",
+                        (
+                            entity.key,
+                            entity.pi_key,
+                            entity.def_key,
+                            entity.element_id,
+                            entity.element_type,
+                            entity.flow_scope_key,
+                            entity.read_state,
+                            entity.start,
+                            entity.end or None,
+                            entity.incident_key or None,
+                        ),
+                    )
             elif isinstance(entity, Job):
                 d = defs.by_key.get(entity.def_key)
-                batch.row("job", (
-                    entity.key, entity.type, entity.worker or None, entity.state, entity.retries,
-                    entity.deadline or None, entity.pi_key, entity.ei_key, entity.element_id,
-                    d.bpmn_process_id if d else "", entity.def_key,
-                    entity.error_message or None, entity.error_code or None,
-                    dumps(entity.headers), entity.created, entity.end or None, entity.tenant,
-                ))
+                batch.row(
+                    "job",
+                    (
+                        entity.key,
+                        entity.type,
+                        entity.worker or None,
+                        entity.state,
+                        entity.retries,
+                        entity.deadline or None,
+                        entity.pi_key,
+                        entity.ei_key,
+                        entity.element_id,
+                        d.bpmn_process_id if d else "",
+                        entity.def_key,
+                        entity.error_message or None,
+                        entity.error_code or None,
+                        dumps(entity.headers),
+                        entity.created,
+                        entity.end or None,
+                        entity.tenant,
+                    ),
+                )
             elif isinstance(entity, Incident):
                 d = defs.by_key.get(entity.def_key)
-                batch.row("incident", (
-                    entity.key, entity.pi_key, entity.def_key, d.bpmn_process_id if d else "",
-                    entity.element_id, entity.ei_key, entity.job_key or None, entity.error_type,
-                    entity.message, entity.state, entity.created, entity.resolved or None,
-                    entity.tenant,
-                ))
+                batch.row(
+                    "incident",
+                    (
+                        entity.key,
+                        entity.pi_key,
+                        entity.def_key,
+                        d.bpmn_process_id if d else "",
+                        entity.element_id,
+                        entity.ei_key,
+                        entity.job_key or None,
+                        entity.error_type,
+                        entity.message,
+                        entity.state,
+                        entity.created,
+                        entity.resolved or None,
+                        entity.tenant,
+                    ),
+                )
             elif isinstance(entity, Timer):
-                batch.row("timer", (
-                    entity.key, entity.pi_key if entity.pi_key != -1 else None,
-                    entity.scope_key if entity.scope_key != -1 else None, entity.element_id,
-                    entity.due, entity.repetitions, entity.state,
-                ))
+                batch.row(
+                    "timer",
+                    (
+                        entity.key,
+                        entity.pi_key if entity.pi_key != -1 else None,
+                        entity.scope_key if entity.scope_key != -1 else None,
+                        entity.element_id,
+                        entity.due,
+                        entity.repetitions,
+                        entity.state,
+                    ),
+                )
             elif isinstance(entity, MessageSubscription):
-                batch.row("message_subscription", (
-                    entity.key, entity.pi_key, entity.scope_key, entity.element_id, entity.name,
-                    entity.ck, entity.state,
-                ))
+                batch.row(
+                    "message_subscription",
+                    (
+                        entity.key,
+                        entity.pi_key,
+                        entity.scope_key,
+                        entity.element_id,
+                        entity.name,
+                        entity.ck,
+                        entity.state,
+                    ),
+                )
         self.dirty = {}
         for var in self.dirty_vars.values():
-            batch.row("variable", (
-                var.key, var.name, dumps(var.value), var.scope_key, var.pi_key, var.tenant,
-            ))
+            batch.row(
+                "variable",
+                (
+                    var.key,
+                    var.name,
+                    dumps(var.value),
+                    var.scope_key,
+                    var.pi_key,
+                    var.tenant,
+                ),
+            )
         self.dirty_vars = {}
         for d in self.new_definitions:
             batch.row("process_definition", d.row())
@@ -257,14 +325,34 @@ class RuntimeState:
                     self.definitions.versions.get(ident, 0), value
                 )
         for row in store.load_process_definitions():
-            (key, bpmn_id, version, resource_name, name, xml, checksum, dep_key, tenant,
-             deployed_at) = row
+            (
+                key,
+                bpmn_id,
+                version,
+                resource_name,
+                name,
+                xml,
+                checksum,
+                dep_key,
+                tenant,
+                deployed_at,
+            ) = row
             process = parse(xml, resource_name, bpmn_id)
-            self.definitions.add(ProcessDefinition(
-                key=key, bpmn_process_id=bpmn_id, version=version, resource_name=resource_name,
-                name=name, xml=xml, checksum=checksum, deployment_key=dep_key, tenant=tenant,
-                deployed_at=deployed_at, process=process,
-            ))
+            self.definitions.add(
+                ProcessDefinition(
+                    key=key,
+                    bpmn_process_id=bpmn_id,
+                    version=version,
+                    resource_name=resource_name,
+                    name=name,
+                    xml=xml,
+                    checksum=checksum,
+                    deployment_key=dep_key,
+                    tenant=tenant,
+                    deployed_at=deployed_at,
+                    process=process,
+                )
+            )
         for key, kind, data in store.load_state():
             entity = ENTITY_KINDS[kind].from_json(key, data)
             if isinstance(entity, ElementInstance):
@@ -272,7 +360,9 @@ class RuntimeState:
                 if entity.is_root and entity.msg_start_ck:
                     d = self.definitions.by_key.get(entity.def_key)
                     if d is not None:
-                        self.msg_start_locks[(d.tenant, d.bpmn_process_id, entity.msg_start_ck)] = key
+                        self.msg_start_locks[(d.tenant, d.bpmn_process_id, entity.msg_start_ck)] = (
+                            key
+                        )
             elif isinstance(entity, Job):
                 self.jobs[key] = entity
                 self.index_job(entity)

@@ -63,8 +63,11 @@ def parse_duration(text: str) -> Duration:
     sign = -1 if m.group("sign") else 1
     months = int(_num(m.group("years")) * 12 + _num(m.group("months")))
     delta = timedelta(
-        weeks=_num(m.group("weeks")), days=_num(m.group("days")), hours=_num(m.group("hours")),
-        minutes=_num(m.group("minutes")), seconds=_num(m.group("seconds")),
+        weeks=_num(m.group("weeks")),
+        days=_num(m.group("days")),
+        hours=_num(m.group("hours")),
+        minutes=_num(m.group("minutes")),
+        seconds=_num(m.group("seconds")),
     )
     return Duration(months * sign, delta * sign)
 
@@ -78,7 +81,9 @@ def parse_date(text: str) -> int:
         try:
             zone = ZoneInfo(zone_name)
         except Exception as exc:
-            raise TimerValueError(f"Invalid date '{text}': unknown time zone '{zone_name}'") from exc
+            raise TimerValueError(
+                f"Invalid date '{text}': unknown time zone '{zone_name}'"
+            ) from exc
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
@@ -113,8 +118,12 @@ class Cycle:
 
 
 _CRON_MACROS = {
-    "@yearly": "0 0 0 1 1 *", "@annually": "0 0 0 1 1 *", "@monthly": "0 0 0 1 * *",
-    "@weekly": "0 0 0 * * 0", "@daily": "0 0 0 * * *", "@midnight": "0 0 0 * * *",
+    "@yearly": "0 0 0 1 1 *",
+    "@annually": "0 0 0 1 1 *",
+    "@monthly": "0 0 0 1 * *",
+    "@weekly": "0 0 0 * * 0",
+    "@daily": "0 0 0 * * *",
+    "@midnight": "0 0 0 * * *",
     "@hourly": "0 0 * * * *",
 }
 
@@ -149,7 +158,9 @@ def parse_cycle(text: str) -> Cycle:
             if parts[1].startswith("P"):
                 # R/duration/end: Zeebe does not support an end; use the duration
                 return Cycle(text, reps, interval=parse_duration(parts[1]))
-            return Cycle(text, reps, interval=parse_duration(parts[2]), start_ms=parse_date(parts[1]))
+            return Cycle(
+                text, reps, interval=parse_duration(parts[2]), start_ms=parse_date(parts[1])
+            )
         raise TimerValueError(f"Invalid cycle '{text}': expected 'R5/PT10S' or a cron expression")
     fields = raw.split()
     if len(fields) in (5, 6):

@@ -17,6 +17,7 @@ the rest of the batch is processed again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 import queue
@@ -42,10 +43,12 @@ Command = Callable[[Machine], Any]
 
 
 class _Item:
-    __slots__ = ("fn", "loop", "future", "result", "error")
+    __slots__ = ("error", "fn", "future", "loop", "result")
 
     def __init__(
-        self, fn: Command, loop: asyncio.AbstractEventLoop | None,
+        self,
+        fn: Command,
+        loop: asyncio.AbstractEventLoop | None,
         future: asyncio.Future[Any] | None,
     ) -> None:
         self.fn = fn
@@ -63,8 +66,13 @@ MAX_DUE_PER_BATCH = 2000
 
 class Writer:
     def __init__(
-        self, store: SqliteStore, clock: Clock, parse: Callable[..., Any], *,
-        queue_capacity: int, max_batch: int,
+        self,
+        store: SqliteStore,
+        clock: Clock,
+        parse: Callable[..., Any],
+        *,
+        queue_capacity: int,
+        max_batch: int,
     ) -> None:
         self.store = store
         self.clock = clock
@@ -100,10 +108,8 @@ class Writer:
         self._thread = None
 
     def wake(self) -> None:
-        try:
+        with contextlib.suppress(queue.Full):  # a full queue wakes the writer anyway
             self.queue.put_nowait(_WAKE)
-        except queue.Full:
-            pass  # a full queue wakes the writer anyway
 
     def submit(
         self, fn: Command, loop: asyncio.AbstractEventLoop, future: asyncio.Future[Any]
@@ -265,10 +271,8 @@ class Writer:
             if item.loop is not None:
                 by_loop.setdefault(item.loop, []).append(item)
         for loop, group in by_loop.items():
-            try:
+            with contextlib.suppress(RuntimeError):  # the caller's loop is gone
                 loop.call_soon_threadsafe(_resolve_all, group)
-            except RuntimeError:
-                pass  # the caller's loop is gone
 
 
 def _resolve_all(items: list[_Item]) -> None:

@@ -62,8 +62,12 @@ class WriteBatch:
 
     def is_empty(self) -> bool:
         return not (
-            self.records or self.state_upserts or self.state_deletes or self.rows
-            or self.deletes or self.meta
+            self.records
+            or self.state_upserts
+            or self.state_deletes
+            or self.rows
+            or self.deletes
+            or self.meta
         )
 
 

@@ -54,13 +54,17 @@ class ErrorBehavior:
             esp = process.elements[esp_id]
             assert isinstance(esp, EventSubProcess)
             start = process.elements[esp.start_event_id]
-            if isinstance(start, StartEvent) and isinstance(start.event_definition, ErrorEventDefinition):
+            if isinstance(start, StartEvent) and isinstance(
+                start.event_definition, ErrorEventDefinition
+            ):
                 candidates.append(("esp", esp, self._code_of(ei, start.event_definition)))
         if not ei.is_root and not self.m.is_mi_inner(ei):
             el = process.elements[ei.element_id]
             for be_id in getattr(el, "boundary_event_ids", ()):
                 be = process.elements[be_id]
-                if isinstance(be, BoundaryEvent) and isinstance(be.event_definition, ErrorEventDefinition):
+                if isinstance(be, BoundaryEvent) and isinstance(
+                    be.event_definition, ErrorEventDefinition
+                ):
                     candidates.append(("boundary", be, self._code_of(ei, be.event_definition)))
         for kind, node, catch_code in candidates:
             if catch_code is not None and catch_code == code:
@@ -71,7 +75,11 @@ class ErrorBehavior:
         return None
 
     def throw(
-        self, source: ElementInstance, code: str, message: str, variables: dict[str, Any],
+        self,
+        source: ElementInstance,
+        code: str,
+        message: str,
+        variables: dict[str, Any],
         job: Job | None = None,
     ) -> None:
         m = self.m
@@ -82,9 +90,11 @@ class ErrorBehavior:
                 kind, node = found
                 vars_for_catch = dict(variables)
                 if node is not None:
-                    catch_el = node if kind == "boundary" else m.process(current).elements[
-                        node.start_event_id
-                    ]
+                    catch_el = (
+                        node
+                        if kind == "boundary"
+                        else m.process(current).elements[node.start_event_id]
+                    )
                     if catch_el.output_mappings:
                         vars_for_catch.setdefault("errorCode", code)
                         vars_for_catch.setdefault("errorMessage", message)
@@ -96,7 +106,8 @@ class ErrorBehavior:
             if current.is_root:
                 current = (
                     self.s.instances.get(current.parent_ei_key)
-                    if current.parent_ei_key != -1 else None
+                    if current.parent_ei_key != -1
+                    else None
                 )
             else:
                 current = self.s.instances.get(current.flow_scope_key)

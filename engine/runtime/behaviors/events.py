@@ -12,6 +12,7 @@ element itself.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +77,9 @@ class EventBehavior:
             assert isinstance(start, StartEvent)
             self._open(scope, start, start.event_definition, scope, start.interrupting)
 
-    def open_for_element(self, owner: ElementInstance, el: FlowNode, ctx_ei: ElementInstance) -> None:
+    def open_for_element(
+        self, owner: ElementInstance, el: FlowNode, ctx_ei: ElementInstance
+    ) -> None:
         """The waiting element itself (catch event) or a target of an event-based gateway."""
         if isinstance(el, ReceiveTask):
             self.open_message(owner, el, el.message, ctx_ei, el.id)
@@ -84,7 +87,11 @@ class EventBehavior:
         self._open(owner, el, getattr(el, "event_definition", None), ctx_ei, True)
 
     def _open(
-        self, owner: ElementInstance, el: FlowNode, definition: Any, ctx_ei: ElementInstance,
+        self,
+        owner: ElementInstance,
+        el: FlowNode,
+        definition: Any,
+        ctx_ei: ElementInstance,
         interrupting: bool,
     ) -> None:
         if isinstance(definition, TimerEventDefinition):
@@ -118,15 +125,26 @@ class EventBehavior:
             ) from exc
 
     def open_timer(
-        self, owner: ElementInstance, el: FlowNode, definition: TimerEventDefinition,
-        ctx_ei: ElementInstance, interrupting: bool,
+        self,
+        owner: ElementInstance,
+        el: FlowNode,
+        definition: TimerEventDefinition,
+        ctx_ei: ElementInstance,
+        interrupting: bool,
     ) -> Timer:
         ctx = self.m.context(ctx_ei) if definition.expression.is_feel else {}
         due, reps, cycle = self.evaluate_timer(definition, ctx, el.id)
         timer = Timer(
-            self.s.new_key(), pi_key=owner.pi_key, scope_key=owner.key, element_id=el.id,
-            def_key=owner.def_key, due=due, repetitions=reps, cycle=cycle,
-            interrupting=interrupting, tenant=self.m.tenant_of(owner),
+            self.s.new_key(),
+            pi_key=owner.pi_key,
+            scope_key=owner.key,
+            element_id=el.id,
+            def_key=owner.def_key,
+            due=due,
+            repetitions=reps,
+            cycle=cycle,
+            interrupting=interrupting,
+            tenant=self.m.tenant_of(owner),
         )
         self._add_timer(timer)
         owner.subs.append(timer.key)
@@ -140,13 +158,21 @@ class EventBehavior:
         self._record_timer(timer, "CREATED")
 
     def _record_timer(self, timer: Timer, intent: str) -> None:
-        self.s.record(timer.key, "EVENT", "TIMER", intent, self.m.now,
-                      timer.pi_key if timer.pi_key != -1 else None, {
-                          "targetElementId": timer.element_id, "dueDate": timer.due,
-                          "repetitions": timer.repetitions,
-                          "elementInstanceKey": timer.scope_key,
-                          "processDefinitionKey": timer.def_key,
-                      })
+        self.s.record(
+            timer.key,
+            "EVENT",
+            "TIMER",
+            intent,
+            self.m.now,
+            timer.pi_key if timer.pi_key != -1 else None,
+            {
+                "targetElementId": timer.element_id,
+                "dueDate": timer.due,
+                "repetitions": timer.repetitions,
+                "elementInstanceKey": timer.scope_key,
+                "processDefinitionKey": timer.def_key,
+            },
+        )
 
     def fire_timer(self, key: int) -> None:
         m = self.m
@@ -161,17 +187,24 @@ class EventBehavior:
         if owner is not None and key in owner.subs:
             owner.subs.remove(key)
             self.s.touch(owner)
-        repeat = timer.cycle and timer.repetitions != 1 and (
-            not timer.interrupting or timer.pi_key == -1
+        repeat = (
+            timer.cycle
+            and timer.repetitions != 1
+            and (not timer.interrupting or timer.pi_key == -1)
         )
         if repeat:
             cycle = parse_cycle(timer.cycle)
             nxt = Timer(
-                self.s.new_key(), pi_key=timer.pi_key, scope_key=timer.scope_key,
-                element_id=timer.element_id, def_key=timer.def_key,
+                self.s.new_key(),
+                pi_key=timer.pi_key,
+                scope_key=timer.scope_key,
+                element_id=timer.element_id,
+                def_key=timer.def_key,
                 due=cycle.next_due(m.now),
                 repetitions=timer.repetitions - 1 if timer.repetitions > 0 else -1,
-                cycle=timer.cycle, interrupting=timer.interrupting, tenant=timer.tenant,
+                cycle=timer.cycle,
+                interrupting=timer.interrupting,
+                tenant=timer.tenant,
             )
             self._add_timer(nxt)
             if owner is not None:
@@ -202,8 +235,15 @@ class EventBehavior:
                 except StepFailure:
                     continue  # validated at deploy; an expression needing variables can't start
                 timer = Timer(
-                    self.s.new_key(), pi_key=-1, scope_key=-1, element_id=start.id,
-                    def_key=d.key, due=due, repetitions=reps, cycle=cycle, tenant=d.tenant,
+                    self.s.new_key(),
+                    pi_key=-1,
+                    scope_key=-1,
+                    element_id=start.id,
+                    def_key=d.key,
+                    due=due,
+                    repetitions=reps,
+                    cycle=cycle,
+                    tenant=d.tenant,
                 )
                 self._add_timer(timer)
                 self.s.start_timers.setdefault(d.key, []).append(timer.key)
@@ -219,8 +259,13 @@ class EventBehavior:
     # ---- messages
 
     def open_message(
-        self, owner: ElementInstance, el: FlowNode, definition: MessageEventDefinition,
-        ctx_ei: ElementInstance, element_id: str, interrupting: bool = True,
+        self,
+        owner: ElementInstance,
+        el: FlowNode,
+        definition: MessageEventDefinition,
+        ctx_ei: ElementInstance,
+        element_id: str,
+        interrupting: bool = True,
     ) -> MessageSubscription:
         m = self.m
         ctx = m.context(ctx_ei)
@@ -244,8 +289,14 @@ class EventBehavior:
                     "EXTRACT_VALUE_ERROR",
                 ) from exc
         sub = MessageSubscription(
-            self.s.new_key(), pi_key=owner.pi_key, scope_key=owner.key, element_id=element_id,
-            name=name, ck=ck, tenant=m.tenant_of(owner), interrupting=interrupting,
+            self.s.new_key(),
+            pi_key=owner.pi_key,
+            scope_key=owner.key,
+            element_id=element_id,
+            name=name,
+            ck=ck,
+            tenant=m.tenant_of(owner),
+            interrupting=interrupting,
             def_key=owner.def_key,
         )
         self.s.msubs[sub.key] = sub
@@ -257,18 +308,28 @@ class EventBehavior:
         return sub
 
     def _record_sub(self, sub: MessageSubscription, intent: str, message_key: int = 0) -> None:
-        self.s.record(sub.key, "EVENT", "PROCESS_MESSAGE_SUBSCRIPTION", intent, self.m.now,
-                      sub.pi_key, {
-                          "messageName": sub.name, "correlationKey": sub.ck,
-                          "elementId": sub.element_id, "elementInstanceKey": sub.scope_key,
-                          "messageKey": message_key, "interrupting": sub.interrupting,
-                      })
+        self.s.record(
+            sub.key,
+            "EVENT",
+            "PROCESS_MESSAGE_SUBSCRIPTION",
+            intent,
+            self.m.now,
+            sub.pi_key,
+            {
+                "messageName": sub.name,
+                "correlationKey": sub.ck,
+                "elementId": sub.element_id,
+                "elementInstanceKey": sub.scope_key,
+                "messageKey": message_key,
+                "interrupting": sub.interrupting,
+            },
+        )
 
     def after_open(self, owner: ElementInstance) -> None:
         """Once the owner is ACTIVATED: correlate messages buffered for its subscriptions."""
         for key in list(owner.subs):
             if key in self.s.msubs:
-                self.m.later(lambda k=key: self._correlate_buffered(k))
+                self.m.later(functools.partial(self._correlate_buffered, key))
 
     def _correlate_buffered(self, sub_key: int) -> None:
         sub = self.s.msubs.get(sub_key)
@@ -368,22 +429,34 @@ class EventBehavior:
         if bucket:
             for msg_key in list(bucket):
                 msg = self.s.messages.get(msg_key)
-                if msg is not None and msg.alive and msg.deadline > self.m.now and (
-                    d.bpmn_process_id not in msg.started
+                if (
+                    msg is not None
+                    and msg.alive
+                    and msg.deadline > self.m.now
+                    and (d.bpmn_process_id not in msg.started)
                 ):
-                    self.m.later(lambda msg=msg: self.start_by_message(msg))
+                    self.m.later(functools.partial(self.start_by_message, msg))
                     break
 
     # ---- signals
 
     def open_signal(
-        self, owner: ElementInstance, el: FlowNode, definition: SignalEventDefinition,
-        ctx_ei: ElementInstance, interrupting: bool,
+        self,
+        owner: ElementInstance,
+        el: FlowNode,
+        definition: SignalEventDefinition,
+        ctx_ei: ElementInstance,
+        interrupting: bool,
     ) -> None:
         name = self.m.expr.string(definition.name, self.m.context(ctx_ei))
         sub = SignalSubscription(
-            self.s.new_key(), pi_key=owner.pi_key, scope_key=owner.key, element_id=el.id,
-            name=name, interrupting=interrupting, def_key=owner.def_key,
+            self.s.new_key(),
+            pi_key=owner.pi_key,
+            scope_key=owner.key,
+            element_id=el.id,
+            name=name,
+            interrupting=interrupting,
+            def_key=owner.def_key,
         )
         self.s.ssubs[sub.key] = sub
         self.s.touch(sub)
@@ -420,8 +493,9 @@ class EventBehavior:
     def broadcast_from(self, ei: ElementInstance, definition: SignalEventDefinition) -> None:
         name = self.m.expr.string(definition.name, self.m.context(ei))
         key = self.s.new_key()
-        self.s.record(key, "EVENT", "SIGNAL", "BROADCASTED", self.m.now, ei.pi_key,
-                      {"signalName": name})
+        self.s.record(
+            key, "EVENT", "SIGNAL", "BROADCASTED", self.m.now, ei.pi_key, {"signalName": name}
+        )
         tenant = self.m.tenant_of(ei)
         self.m.later(lambda: self.broadcast(name, {}, tenant))
 
@@ -462,7 +536,9 @@ class EventBehavior:
         keep: list[int] = []
         for key in owner.subs:
             element_id = self._sub_element(key)
-            if element_id is not None and isinstance(process.elements.get(element_id), BoundaryEvent):
+            if element_id is not None and isinstance(
+                process.elements.get(element_id), BoundaryEvent
+            ):
                 keep.append(key)
             else:
                 self._close(key)
@@ -473,13 +549,16 @@ class EventBehavior:
         for table in (self.s.timers, self.s.msubs, self.s.ssubs):
             entity = table.get(key)
             if entity is not None:
-                return entity.element_id  # type: ignore[attr-defined, no-any-return]
+                return str(entity.element_id)
         return None
 
     # ------------------------------------------------------------------ triggering
 
     def trigger(
-        self, owner: ElementInstance, element_id: str, variables: dict[str, Any],
+        self,
+        owner: ElementInstance,
+        element_id: str,
+        variables: dict[str, Any],
         interrupting: bool,
     ) -> None:
         m = self.m
@@ -521,7 +600,10 @@ class EventBehavior:
         m.activate(scope, be, pending_vars=variables)
 
     def trigger_event_subprocess(
-        self, scope: ElementInstance, esp: EventSubProcess, variables: dict[str, Any],
+        self,
+        scope: ElementInstance,
+        esp: EventSubProcess,
+        variables: dict[str, Any],
         interrupting: bool,
     ) -> None:
         m = self.m

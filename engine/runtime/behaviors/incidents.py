@@ -21,9 +21,18 @@ class IncidentBehavior:
     ) -> Incident:
         m = self.m
         incident = Incident(
-            self.s.new_key(), pi_key=ei.pi_key, def_key=ei.def_key, element_id=ei.element_id,
-            ei_key=ei.key, job_key=job_key, error_type=error_type, message=message,
-            state="ACTIVE", created=m.now, tenant=m.tenant_of(ei), retry=retry,
+            self.s.new_key(),
+            pi_key=ei.pi_key,
+            def_key=ei.def_key,
+            element_id=ei.element_id,
+            ei_key=ei.key,
+            job_key=job_key,
+            error_type=error_type,
+            message=message,
+            state="ACTIVE",
+            created=m.now,
+            tenant=m.tenant_of(ei),
+            retry=retry,
         )
         self.s.incidents[incident.key] = incident
         self.s.touch(incident)
@@ -42,11 +51,22 @@ class IncidentBehavior:
         return incident
 
     def _record(self, incident: Incident, intent: str) -> None:
-        self.s.record(incident.key, "EVENT", "INCIDENT", intent, self.m.now, incident.pi_key, {
-            "errorType": incident.error_type, "errorMessage": incident.message,
-            "elementId": incident.element_id, "elementInstanceKey": incident.ei_key,
-            "jobKey": incident.job_key, "processInstanceKey": incident.pi_key,
-        })
+        self.s.record(
+            incident.key,
+            "EVENT",
+            "INCIDENT",
+            intent,
+            self.m.now,
+            incident.pi_key,
+            {
+                "errorType": incident.error_type,
+                "errorMessage": incident.message,
+                "elementId": incident.element_id,
+                "elementInstanceKey": incident.ei_key,
+                "jobKey": incident.job_key,
+                "processInstanceKey": incident.pi_key,
+            },
+        )
 
     def _close(self, incident: Incident) -> None:
         incident.state = "RESOLVED"
@@ -84,7 +104,10 @@ class IncidentBehavior:
             job = self.s.jobs.get(incident.job_key)
             if job is not None and not m.jobs.make_retryable(job) and ei is not None:
                 self.create(
-                    ei, incident.error_type, incident.message, retry=incident.retry,
+                    ei,
+                    incident.error_type,
+                    incident.message,
+                    retry=incident.retry,
                     job_key=job.key,
                 )
             return

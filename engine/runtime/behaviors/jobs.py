@@ -52,9 +52,18 @@ class JobBehavior:
             headers.update(self._user_task_headers(ei, el))
             job_type = job_type or USER_TASK_JOB_TYPE
         job = Job(
-            self.s.new_key(), type=job_type, state="CREATED", retries=retries, pi_key=ei.pi_key,
-            ei_key=ei.key, element_id=ei.element_id, def_key=ei.def_key, headers=headers,
-            created=m.now, tenant=m.tenant_of(ei), activatable=True,
+            self.s.new_key(),
+            type=job_type,
+            state="CREATED",
+            retries=retries,
+            pi_key=ei.pi_key,
+            ei_key=ei.key,
+            element_id=ei.element_id,
+            def_key=ei.def_key,
+            headers=headers,
+            created=m.now,
+            tenant=m.tenant_of(ei),
+            activatable=True,
         )
         self.s.jobs[job.key] = job
         self.s.touch(job)
@@ -97,23 +106,36 @@ class JobBehavior:
         ):
             value = text(expr)
             if value is not None:
-                if name.endswith("candidateGroups") or name.endswith("candidateUsers"):
-                    if not value.startswith("["):
-                        import json
+                is_list = name.endswith("candidateGroups") or name.endswith("candidateUsers")
+                if is_list and not value.startswith("["):
+                    import json
 
-                        value = json.dumps([value])
+                    value = json.dumps([value])
                 headers[name] = value
         if el.form.form_id:
             headers["io.camunda.zeebe:formKey"] = el.form.form_id
         return headers
 
     def _record(self, job: Job, intent: str, record_type: str = "EVENT") -> None:
-        self.s.record(job.key, record_type, "JOB", intent, self.m.now, job.pi_key, {
-            "type": job.type, "worker": job.worker, "retries": job.retries,
-            "deadline": job.deadline, "elementId": job.element_id,
-            "elementInstanceKey": job.ei_key, "processInstanceKey": job.pi_key,
-            "errorMessage": job.error_message, "errorCode": job.error_code,
-        })
+        self.s.record(
+            job.key,
+            record_type,
+            "JOB",
+            intent,
+            self.m.now,
+            job.pi_key,
+            {
+                "type": job.type,
+                "worker": job.worker,
+                "retries": job.retries,
+                "deadline": job.deadline,
+                "elementId": job.element_id,
+                "elementInstanceKey": job.ei_key,
+                "processInstanceKey": job.pi_key,
+                "errorMessage": job.error_message,
+                "errorCode": job.error_code,
+            },
+        )
 
     def _set_activatable(self, job: Job, activatable: bool) -> None:
         job.activatable = activatable
@@ -152,8 +174,13 @@ class JobBehavior:
         return job
 
     def activate(
-        self, job_type: str, worker: str, timeout_ms: int, max_jobs: int,
-        fetch_variables: Sequence[str], tenant_ids: Sequence[str],
+        self,
+        job_type: str,
+        worker: str,
+        timeout_ms: int,
+        max_jobs: int,
+        fetch_variables: Sequence[str],
+        tenant_ids: Sequence[str],
     ) -> list[ActivatedJob]:
         m = self.m
         bucket = self.s.activatable.get(job_type)
@@ -181,20 +208,39 @@ class JobBehavior:
             else:
                 variables = m.vars.visible(job.ei_key)
             d = self.s.definitions.by_key.get(job.def_key)
-            result.append(ActivatedJob(
-                key=job.key, type=job.type, process_instance_key=job.pi_key,
-                bpmn_process_id=d.bpmn_process_id if d else "",
-                process_definition_version=d.version if d else 0,
-                process_definition_key=job.def_key, element_id=job.element_id,
-                element_instance_key=job.ei_key, custom_headers=dict(job.headers),
-                worker=worker, retries=job.retries, deadline_ms=deadline, variables=variables,
-                tenant_id=job.tenant,
-            ))
+            result.append(
+                ActivatedJob(
+                    key=job.key,
+                    type=job.type,
+                    process_instance_key=job.pi_key,
+                    bpmn_process_id=d.bpmn_process_id if d else "",
+                    process_definition_version=d.version if d else 0,
+                    process_definition_key=job.def_key,
+                    element_id=job.element_id,
+                    element_instance_key=job.ei_key,
+                    custom_headers=dict(job.headers),
+                    worker=worker,
+                    retries=job.retries,
+                    deadline_ms=deadline,
+                    variables=variables,
+                    tenant_id=job.tenant,
+                )
+            )
         if result:
-            self.s.record(self.s.new_key(), "EVENT", "JOB_BATCH", "ACTIVATED", m.now, None, {
-                "type": job_type, "worker": worker, "timeout": timeout_ms,
-                "jobKeys": [j.key for j in result],
-            })
+            self.s.record(
+                self.s.new_key(),
+                "EVENT",
+                "JOB_BATCH",
+                "ACTIVATED",
+                m.now,
+                None,
+                {
+                    "type": job_type,
+                    "worker": worker,
+                    "timeout": timeout_ms,
+                    "jobKeys": [j.key for j in result],
+                },
+            )
         return result
 
     def complete(self, key: int, variables: Mapping[str, Any] | None) -> None:
@@ -202,8 +248,7 @@ class JobBehavior:
         if not (job.state == "ACTIVATED" or job.activatable):
             raise EngineError(
                 ErrorCode.FAILED_PRECONDITION,
-                f"Expected to complete job with key '{key}', but it is in state "
-                f"'{job.state}'",
+                f"Expected to complete job with key '{key}', but it is in state '{job.state}'",
             )
         m = self.m
         job.state = "COMPLETED"
@@ -221,7 +266,11 @@ class JobBehavior:
         m.complete(ei)
 
     def fail(
-        self, key: int, retries: int, message: str, backoff_ms: int,
+        self,
+        key: int,
+        retries: int,
+        message: str,
+        backoff_ms: int,
         variables: Mapping[str, Any] | None,
     ) -> None:
         job = self.get(key, "fail")
@@ -252,7 +301,10 @@ class JobBehavior:
             self._set_activatable(job, False)
             if ei is not None:
                 self.m.incidents.create(
-                    ei, "JOB_NO_RETRIES", message or "No more retries left.", retry="job",
+                    ei,
+                    "JOB_NO_RETRIES",
+                    message or "No more retries left.",
+                    retry="job",
                     job_key=job.key,
                 )
 
@@ -315,7 +367,10 @@ class JobBehavior:
     def back_off_over(self, key: int) -> None:
         job = self.s.jobs.get(key)
         if (
-            job is None or job.state != "FAILED" or job.activatable or job.retries <= 0
+            job is None
+            or job.state != "FAILED"
+            or job.activatable
+            or job.retries <= 0
             or job.backoff_until > self.m.now
         ):
             return

@@ -96,9 +96,19 @@ class Variables:
             )
             self.s.set_variable(var)
             intent = "CREATED"
-        self.s.record(var.key, "EVENT", "VARIABLE", intent, m.now, scope.pi_key, {
-            "name": name, "scopeKey": scope.key, "processInstanceKey": scope.pi_key,
-        })
+        self.s.record(
+            var.key,
+            "EVENT",
+            "VARIABLE",
+            intent,
+            m.now,
+            scope.pi_key,
+            {
+                "name": name,
+                "scopeKey": scope.key,
+                "processInstanceKey": scope.pi_key,
+            },
+        )
 
     def set_locals(self, scope: ElementInstance, variables: Mapping[str, Any]) -> None:
         for name, value in variables.items():
@@ -127,7 +137,10 @@ class Variables:
     # ------------------------------------------------------------------ mappings
 
     def evaluate_mappings(
-        self, mappings: Sequence[VariableMapping], context: Mapping[str, Any], element_id: str,
+        self,
+        mappings: Sequence[VariableMapping],
+        context: Mapping[str, Any],
+        element_id: str,
         kind: str,
     ) -> dict[str, Any]:
         """Evaluate mappings into a document {target root name: value} (dotted targets merged).

@@ -52,8 +52,12 @@ class CallActivityProcessor(ActivityProcessor):
         from engine.runtime.commands import start_instance
 
         child = start_instance(
-            m, called, variables, [called.process.start_event_id],
-            parent_pi_key=ei.pi_key, parent_ei_key=ei.key,
+            m,
+            called,
+            variables,
+            [called.process.start_event_id or ""],
+            parent_pi_key=ei.pi_key,
+            parent_ei_key=ei.key,
         )
         ei.child_pi_key = child.key
         m.s.touch(ei)

@@ -23,7 +23,12 @@ class SubProcessProcessor(ActivityProcessor):
             m.s.touch(ei)
             return
         start = m.process(ei).elements[el.start_event_id]
-        m.later(lambda: m.activate(ei, start) if ei.state == "ELEMENT_ACTIVATED" else None)
+
+        def start_inside() -> None:
+            if ei.state == "ELEMENT_ACTIVATED":
+                m.activate(ei, start)
+
+        m.later(start_inside)
 
 
 class EventSubProcessProcessor(SubProcessProcessor):

@@ -80,7 +80,8 @@ class IntermediateThrowEventProcessor(ElementProcessor):
                 process = m.process(ei)
                 target = next(
                     (
-                        child for child in process.children(el.flow_scope_id)
+                        child
+                        for child in process.children(el.flow_scope_id)
                         if isinstance(getattr(child, "event_definition", None), LinkEventDefinition)
                         and child.element_type.value == "INTERMEDIATE_CATCH_EVENT"
                         and child.event_definition.name == definition.name  # type: ignore[attr-defined]

@@ -112,9 +112,7 @@ def _reaching(process: Process, gateway_id: str, flow_id: str) -> frozenset[str]
 def inclusive_join_ready(
     m: Machine, scope: ElementInstance, gateway: Gateway, arrived: dict[str, int]
 ) -> bool:
-    waiting_elsewhere = sum(
-        n for gid, flows in scope.joins.items() for n in flows.values()
-    )
+    waiting_elsewhere = sum(n for gid, flows in scope.joins.items() for n in flows.values())
     if scope.active_flows > waiting_elsewhere:
         return False  # a token is in flight; decide when it has landed
     definition = m.definition(scope)
@@ -156,12 +154,11 @@ class EventBasedGatewayProcessor(ElementProcessor):
         scope = m.scope_of(ei)
         if scope is None:
             return
-        flow_id = next(
-            (f for f in el.outgoing if process.flows[f].target_id == target_id), None
-        )
+        flow_id = next((f for f in el.outgoing if process.flows[f].target_id == target_id), None)
         if flow_id is None:
             m.child_ended(scope, ei)
             return
-        m.take_flow(scope, flow_id, pending_vars=trigger.get("vars") or None,
-                    mi={"triggered": True})
+        m.take_flow(
+            scope, flow_id, pending_vars=trigger.get("vars") or None, mi={"triggered": True}
+        )
         m.detach(scope, ei)

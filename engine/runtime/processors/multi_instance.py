@@ -69,7 +69,7 @@ class MultiInstanceBodyProcessor(ActivityProcessor):
         body = scope
         if body.state != "ELEMENT_ACTIVATED":
             return
-        el = m.element(body)
+        el: Any = m.element(body)
         if child.state == "ELEMENT_COMPLETED":
             body.mi["completed"] = body.mi.get("completed", 0) + 1
         else:
@@ -118,12 +118,14 @@ def inner_completing(m: Machine, inner: ElementInstance, el: Any) -> None:
         total = len(body.mi.get("items", []))
         completed = body.mi.get("completed", 0) + 1
         terminated = body.mi.get("terminated", 0)
-        ctx.update({
-            "numberOfInstances": total,
-            "numberOfCompletedInstances": completed,
-            "numberOfTerminatedInstances": terminated,
-            "numberOfActiveInstances": len(body.children) - 1,
-        })
+        ctx.update(
+            {
+                "numberOfInstances": total,
+                "numberOfCompletedInstances": completed,
+                "numberOfTerminatedInstances": terminated,
+                "numberOfActiveInstances": len(body.children) - 1,
+            }
+        )
         if m.expr.boolean(mi.completion_condition, ctx):
             body.mi["done"] = True
             m.s.touch(body)

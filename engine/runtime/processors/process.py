@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 from engine.runtime.processors.base import ElementProcessor
@@ -27,7 +28,7 @@ class ProcessProcessor(ElementProcessor):
         m.s.touch(ei)
         process = m.process(ei)
         for element_id in start or ():
-            m.later(lambda eid=element_id: m.activate_at(ei, process.elements[eid], start_vars))
+            m.later(functools.partial(m.activate_at, ei, process.elements[element_id], start_vars))
 
     def completing(self, m: Machine, ei: ElementInstance, el: Any) -> None:
         return None

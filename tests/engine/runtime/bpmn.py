@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 _HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
@@ -34,13 +36,13 @@ def flow(source: str, target: str, condition: str | None = None, flow_id: str | 
         return f'<bpmn:sequenceFlow id="{fid}" sourceRef="{source}" targetRef="{target}" />'
     return (
         f'<bpmn:sequenceFlow id="{fid}" sourceRef="{source}" targetRef="{target}">'
-        f'<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>'
+        f"<bpmn:conditionExpression>{condition}</bpmn:conditionExpression>"
         "</bpmn:sequenceFlow>"
     )
 
 
 def chain(*ids: str) -> str:
-    return "\n".join(flow(a, b) for a, b in zip(ids, ids[1:], strict=False))
+    return "\n".join(flow(a, b) for a, b in itertools.pairwise(ids))
 
 
 def start(element_id: str = "start", inner: str = "") -> str:
@@ -58,15 +60,22 @@ def io(inputs: dict[str, str] | None = None, outputs: dict[str, str] | None = No
 
 
 def service(
-    element_id: str, job_type: str, *, retries: str | None = None, ext: str = "",
-    inner: str = "", headers: dict[str, str] | None = None,
+    element_id: str,
+    job_type: str,
+    *,
+    retries: str | None = None,
+    ext: str = "",
+    inner: str = "",
+    headers: dict[str, str] | None = None,
 ) -> str:
     r = f' retries="{retries}"' if retries is not None else ""
     h = ""
     if headers:
-        h = "<zeebe:taskHeaders>" + "".join(
-            f'<zeebe:header key="{k}" value="{v}" />' for k, v in headers.items()
-        ) + "</zeebe:taskHeaders>"
+        h = (
+            "<zeebe:taskHeaders>"
+            + "".join(f'<zeebe:header key="{k}" value="{v}" />' for k, v in headers.items())
+            + "</zeebe:taskHeaders>"
+        )
     return (
         f'<bpmn:serviceTask id="{element_id}"><bpmn:extensionElements>'
         f'<zeebe:taskDefinition type="{job_type}"{r} />{h}{ext}</bpmn:extensionElements>'
@@ -86,6 +95,5 @@ def message(message_id: str, name: str, correlation_key: str | None = None) -> s
 
 def timer(kind: str, value: str) -> str:
     return (
-        f"<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}>"
-        "</bpmn:timerEventDefinition>"
+        f"<bpmn:timerEventDefinition><bpmn:{kind}>{value}</bpmn:{kind}></bpmn:timerEventDefinition>"
     )

@@ -20,9 +20,7 @@ async def engine() -> AsyncIterator[Engine]:
         await eng.stop()
 
 
-async def wait_until(
-    eng: Engine, predicate: Callable[[Machine], Any], timeout: float = 5.0
-) -> Any:
+async def wait_until(eng: Engine, predicate: Callable[[Machine], Any], timeout: float = 5.0) -> Any:
     """Poll ``predicate`` on the writer thread until it is truthy (bounded, never a deadline)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -57,4 +55,4 @@ def instance_state(pi_key: int) -> Callable[[Machine], str]:
 
 async def rows(eng: Engine, sql: str, *params: Any) -> list[tuple[Any, ...]]:
     """Query the engine's database on the writer thread (safe for the in-memory store)."""
-    return await eng.inspect(lambda m: eng._store.query(sql, params))  # type: ignore[no-any-return]
+    return await eng.inspect(lambda m: eng._store.query(sql, params))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -54,10 +55,12 @@ async def test_create_by_id_key_and_version(engine: Engine) -> None:
     by_version = await engine.create_process_instance(bpmn_process_id="p", version=1)
     assert by_version.process_definition_key == d1.processes[0].process_definition_key
     by_key = await engine.create_process_instance(
-        process_definition_key=d1.processes[0].process_definition_key)
+        process_definition_key=d1.processes[0].process_definition_key
+    )
     assert by_key.version == 1
-    assert len(await engine.activate_jobs(job_type="v1", worker="w", timeout_ms=10,
-                                          max_jobs=5)) == 2
+    assert (
+        len(await engine.activate_jobs(job_type="v1", worker="w", timeout_ms=10, max_jobs=5)) == 2
+    )
 
 
 async def test_create_errors(engine: Engine) -> None:
@@ -77,16 +80,19 @@ async def test_create_errors(engine: Engine) -> None:
 
 
 async def test_start_instructions(engine: Engine) -> None:
-    xml = bpmn("p", start(), service("a", "a"), service("b", "b"), end(),
-               chain("start", "a", "b", "end"))
+    xml = bpmn(
+        "p", start(), service("a", "a"), service("b", "b"), end(), chain("start", "a", "b", "end")
+    )
     await engine.deploy([("p.bpmn", xml)])
-    await engine.create_process_instance(bpmn_process_id="p",
-                                         start_instructions=[StartInstruction("b")])
+    await engine.create_process_instance(
+        bpmn_process_id="p", start_instructions=[StartInstruction("b")]
+    )
     await one_job(engine, "b")
     assert await engine.activate_jobs(job_type="a", worker="w", timeout_ms=1, max_jobs=1) == []
     with pytest.raises(EngineError) as err:
-        await engine.create_process_instance(bpmn_process_id="p",
-                                             start_instructions=[StartInstruction("zz")])
+        await engine.create_process_instance(
+            bpmn_process_id="p", start_instructions=[StartInstruction("zz")]
+        )
     assert err.value.code == ErrorCode.INVALID_ARGUMENT
 
 
@@ -99,17 +105,20 @@ async def test_create_with_result(engine: Engine) -> None:
 
     task = asyncio.create_task(worker())
     result = await engine.create_process_instance_with_result(
-        bpmn_process_id="p", variables={"q": 1}, fetch_variables=["answer"],
+        bpmn_process_id="p",
+        variables={"q": 1},
+        fetch_variables=["answer"],
         request_timeout_ms=5_000,
     )
     await task
     assert result.variables == {"answer": 42}
 
 
-async def _wait_job(engine: Engine, job_type: str) -> object:
+async def _wait_job(engine: Engine, job_type: str) -> Any:
     for _ in range(500):
-        jobs = await engine.activate_jobs(job_type=job_type, worker="w", timeout_ms=10_000,
-                                          max_jobs=1)
+        jobs = await engine.activate_jobs(
+            job_type=job_type, worker="w", timeout_ms=10_000, max_jobs=1
+        )
         if jobs:
             return jobs[0]
         await asyncio.sleep(0.005)
@@ -119,15 +128,15 @@ async def _wait_job(engine: Engine, job_type: str) -> object:
 async def test_create_with_result_deadline(engine: Engine) -> None:
     await engine.deploy([("p.bpmn", _simple())])
     with pytest.raises(EngineError) as err:
-        await engine.create_process_instance_with_result(bpmn_process_id="p",
-                                                         request_timeout_ms=50)
+        await engine.create_process_instance_with_result(bpmn_process_id="p", request_timeout_ms=50)
     assert err.value.code == ErrorCode.DEADLINE_EXCEEDED
 
 
 async def test_create_with_result_immediate_completion(engine: Engine) -> None:
     await engine.deploy([("p.bpmn", bpmn("p", start(), end(), chain("start", "end")))])
     result = await engine.create_process_instance_with_result(
-        bpmn_process_id="p", variables={"a": 1}, request_timeout_ms=2_000)
+        bpmn_process_id="p", variables={"a": 1}, request_timeout_ms=2_000
+    )
     assert result.variables == {"a": 1}
 
 
@@ -137,28 +146,31 @@ async def test_cancel_instance(engine: Engine) -> None:
     job = await one_job(engine, "work")
     await engine.cancel_process_instance(created.process_instance_key)
     assert await rows(engine, "SELECT state FROM job WHERE key = ?", job.key) == [("CANCELED",)]
-    assert await rows(engine, "SELECT state FROM process_instance WHERE key = ?",
-                      created.process_instance_key) == [("TERMINATED",)]
+    assert await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    ) == [("TERMINATED",)]
     with pytest.raises(EngineError) as err:
         await engine.cancel_process_instance(created.process_instance_key)
     assert err.value.code == ErrorCode.NOT_FOUND
 
 
 async def test_set_variables_local_and_propagating(engine: Engine) -> None:
-    inner = (start("s2") + service("t", "inner") + end("e2") + "".join(
-        [chain("s2", "t", "e2")]))
+    inner = start("s2") + service("t", "inner") + end("e2") + "".join([chain("s2", "t", "e2")])
     xml = bpmn(
-        "p", start(),
+        "p",
+        start(),
         f'<bpmn:subProcess id="sub"><bpmn:extensionElements>{io({"x": "=0"})}'
         f"</bpmn:extensionElements>{inner}</bpmn:subProcess>",
-        end(), chain("start", "sub", "end"),
+        end(),
+        chain("start", "sub", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p", variables={"x": 1})
     pi = created.process_instance_key
     job = await one_job(engine, "inner", timeout_ms=1000)
     sub_key = await engine.inspect(
-        lambda m: next(k for k, e in m.s.instances.items() if e.element_id == "sub"))
+        lambda m: next(k for k, e in m.s.instances.items() if e.element_id == "sub")
+    )
     await engine.set_variables(job.element_instance_key, {"x": 5, "y": 6})
     assert await engine.inspect(lambda m: m.vars.local(sub_key)) == {"x": 5}
     assert await engine.inspect(lambda m: m.vars.local(pi)) == {"x": 1, "y": 6}
@@ -170,26 +182,38 @@ async def test_set_variables_local_and_propagating(engine: Engine) -> None:
 
 
 async def test_io_mapping_error_is_readable_incident(engine: Engine) -> None:
-    xml = bpmn("p", start(), service("task", "work", ext=io({"n": "=assert(items, items != null)"})), end(),
-               chain("start", "task", "end"))
+    xml = bpmn(
+        "p",
+        start(),
+        service("task", "work", ext=io({"n": "=assert(items, items != null)"})),
+        end(),
+        chain("start", "task", "end"),
+    )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
     [inc] = await engine.inspect(lambda m: list(m.s.incidents.values()))
     assert inc.error_type == "IO_MAPPING_ERROR"
     assert "input mapping 'n'" in inc.message and "'task'" in inc.message
-    assert await rows(engine, "SELECT has_incident FROM process_instance WHERE key = ?",
-                      created.process_instance_key) == [(1,)]
+    assert await rows(
+        engine,
+        "SELECT has_incident FROM process_instance WHERE key = ?",
+        created.process_instance_key,
+    ) == [(1,)]
     await engine.set_variables(created.process_instance_key, {"items": [1, 2]})
     await engine.resolve_incident(inc.key)
     job = await one_job(engine, "work")
     assert job.variables["n"] == [1, 2]
-    assert await rows(engine, "SELECT has_incident FROM process_instance WHERE key = ?",
-                      created.process_instance_key) == [(0,)]
+    assert await rows(
+        engine,
+        "SELECT has_incident FROM process_instance WHERE key = ?",
+        created.process_instance_key,
+    ) == [(0,)]
 
 
 async def test_modify_instance_activate_and_terminate(engine: Engine) -> None:
-    xml = bpmn("p", start(), service("a", "a"), service("b", "b"), end(),
-               chain("start", "a", "b", "end"))
+    xml = bpmn(
+        "p", start(), service("a", "a"), service("b", "b"), end(), chain("start", "a", "b", "end")
+    )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
     job_a = await one_job(engine, "a")
@@ -204,8 +228,9 @@ async def test_modify_instance_activate_and_terminate(engine: Engine) -> None:
         await engine.complete_job(job_a.key)
     assert err.value.code == ErrorCode.NOT_FOUND
     with pytest.raises(EngineError) as err:
-        await engine.modify_process_instance(created.process_instance_key,
-                                             activate=[ActivateInstruction("zz")])
+        await engine.modify_process_instance(
+            created.process_instance_key, activate=[ActivateInstruction("zz")]
+        )
     assert err.value.code == ErrorCode.INVALID_ARGUMENT
 
 

@@ -18,13 +18,19 @@ from tests.engine.runtime.bpmn import bpmn, chain, end, flow, message, service, 
 
 def _diagram() -> bytes:
     return bpmn(
-        "p", start(), service("task", "work"), end(),
+        "p",
+        start(),
+        service("task", "work"),
+        end(),
         '<bpmn:boundaryEvent id="late" attachedToRef="task" cancelActivity="false">'
-        f'{timer("timeCycle", "R/PT1H")}</bpmn:boundaryEvent>',
-        service("remind", "remind"), end("e2"),
+        f"{timer('timeCycle', 'R/PT1H')}</bpmn:boundaryEvent>",
+        service("remind", "remind"),
+        end("e2"),
         '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="M" />'
         "</bpmn:intermediateCatchEvent>",
-        chain("start", "task", "wait", "end"), flow("late", "remind"), flow("remind", "e2"),
+        chain("start", "task", "wait", "end"),
+        flow("late", "remind"),
+        flow("remind", "e2"),
         extra=message("M", "reply", "=caseId"),
     )
 
@@ -44,36 +50,40 @@ async def test_restart_resumes_jobs_timers_messages_incidents(tmp_path: Path) ->
     jobs = await eng.activate_jobs(job_type="work", worker="w", timeout_ms=60_000, max_jobs=2)
     assert len(jobs) == 2
     await eng.fail_job(jobs[1].key, retries=0, error_message="down")
-    await eng.publish_message(name="reply", correlation_key="A", time_to_live_ms=7_200_000,
-                              variables={"got": 1})
+    await eng.publish_message(
+        name="reply", correlation_key="A", time_to_live_ms=7_200_000, variables={"got": 1}
+    )
     last_key = max(j.key for j in jobs)
     await eng.kill()
 
     eng2 = await _open(tmp_path, clock)
     try:
         # the activated job is still held by its worker, then times out
-        assert await eng2.activate_jobs(job_type="work", worker="w", timeout_ms=1,
-                                        max_jobs=5) == []
+        assert await eng2.activate_jobs(job_type="work", worker="w", timeout_ms=1, max_jobs=5) == []
         incidents = await eng2.inspect(lambda m: list(m.s.incidents.values()))
         assert [i.error_type for i in incidents] == ["JOB_NO_RETRIES"]
         # the cycle timer still fires (non-interrupting: the task stays)
         clock.add(3_600_000)
         for _ in range(200):
-            reminders = await eng2.activate_jobs(job_type="remind", worker="w",
-                                                 timeout_ms=10_000_000, max_jobs=5)
+            reminders = await eng2.activate_jobs(
+                job_type="remind", worker="w", timeout_ms=10_000_000, max_jobs=5
+            )
             if reminders:
                 break
             await asyncio.sleep(0.01)
         assert len(reminders) == 2
         # the job timed out and is handed out again; complete it: buffered message correlates
-        again = await eng2.activate_jobs(job_type="work", worker="w", timeout_ms=60_000,
-                                         max_jobs=5)
+        again = await eng2.activate_jobs(job_type="work", worker="w", timeout_ms=60_000, max_jobs=5)
         assert [j.key for j in again] == [jobs[0].key]
         await eng2.complete_job(jobs[0].key)
         # the message was buffered across the restart: instance A passed its catch event
-        waits = await eng2.inspect(lambda m: eng2._store.query(
-            "SELECT state FROM element_instance WHERE element_id = 'wait' "
-            "AND process_instance_key = ?", (a.process_instance_key,)))
+        waits = await eng2.inspect(
+            lambda m: eng2._store.query(
+                "SELECT state FROM element_instance WHERE element_id = 'wait' "
+                "AND process_instance_key = ?",
+                (a.process_instance_key,),
+            )
+        )
         assert waits == [("COMPLETED",)]
         # new keys never collide with old ones
         c = await eng2.create_process_instance(bpmn_process_id="p", variables={"caseId": "C"})
@@ -131,8 +141,9 @@ async def test_sigkill_mid_work_loses_nothing_acknowledged(tmp_path: Path) -> No
     root = str(Path(__file__).resolve().parents[3])
     script = tmp_path / "child.py"
     script.write_text(_CHILD.format(root=root, data=str(tmp_path / "data")))
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            cwd=root)
+    proc = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=root
+    )
     assert proc.stdout is not None
     acked: list[int] = []
     done: list[int] = []
@@ -156,8 +167,7 @@ async def test_sigkill_mid_work_loses_nothing_acknowledged(tmp_path: Path) -> No
             assert key in live or key in done, f"acknowledged instance {key} lost"
         for key in done:
             assert key not in live
-        jobs = await eng.activate_jobs(job_type="work", worker="w", timeout_ms=1000,
-                                       max_jobs=1000)
+        jobs = await eng.activate_jobs(job_type="work", worker="w", timeout_ms=1000, max_jobs=1000)
         assert {j.process_instance_key for j in jobs} >= set(acked) - set(done)
         created = await eng.create_process_instance(bpmn_process_id="p")
         assert created.process_instance_key > max(acked)

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from engine.runtime import Engine
-from tests.engine.runtime.bpmn import bpmn, chain, end, flow, message, service, start, timer
+from tests.engine.runtime.bpmn import bpmn, end, flow, message, service, start, timer
 from tests.engine.runtime.conftest import one_job, rows, wait_until
 
 
 def _xor(default: bool = True) -> bytes:
     dflt = ' default="f_low"' if default else ""
     return bpmn(
-        "p", start(), f'<bpmn:exclusiveGateway id="gw"{dflt} />',
-        service("high", "high"), service("low", "low"), end("e1"), end("e2"),
+        "p",
+        start(),
+        f'<bpmn:exclusiveGateway id="gw"{dflt} />',
+        service("high", "high"),
+        service("low", "low"),
+        end("e1"),
+        end("e2"),
         flow("start", "gw"),
         flow("gw", "high", "=amount &gt; 100", "f_high"),
         flow("gw", "low", None if default else "=amount &lt;= 100", "f_low"),
-        flow("high", "e1"), flow("low", "e2"),
+        flow("high", "e1"),
+        flow("low", "e2"),
     )
 
 
@@ -43,10 +49,21 @@ async def test_exclusive_without_match_raises_incident_resolved_after_fix(engine
 
 async def test_parallel_join_waits_for_all(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), '<bpmn:parallelGateway id="fork" />', service("a", "a"), service("b", "b"),
-        '<bpmn:parallelGateway id="join" />', service("after", "after"), end(),
-        flow("start", "fork"), flow("fork", "a"), flow("fork", "b"), flow("a", "join"),
-        flow("b", "join"), flow("join", "after"), flow("after", "end"),
+        "p",
+        start(),
+        '<bpmn:parallelGateway id="fork" />',
+        service("a", "a"),
+        service("b", "b"),
+        '<bpmn:parallelGateway id="join" />',
+        service("after", "after"),
+        end(),
+        flow("start", "fork"),
+        flow("fork", "a"),
+        flow("fork", "b"),
+        flow("a", "join"),
+        flow("b", "join"),
+        flow("join", "after"),
+        flow("after", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
@@ -57,25 +74,39 @@ async def test_parallel_join_waits_for_all(engine: Engine) -> None:
     await engine.complete_job(jb.key)
     j = await one_job(engine, "after")
     await engine.complete_job(j.key)
-    states = await rows(engine, "SELECT state FROM process_instance WHERE key = ?",
-                        created.process_instance_key)
+    states = await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    )
     assert states == [("COMPLETED",)]
     joins = await rows(
-        engine, "SELECT COUNT(*) FROM element_instance WHERE process_instance_key = ? "
-        "AND element_id = 'join'", created.process_instance_key)
+        engine,
+        "SELECT COUNT(*) FROM element_instance WHERE process_instance_key = ? "
+        "AND element_id = 'join'",
+        created.process_instance_key,
+    )
     assert joins == [(1,)]
 
 
 def _inclusive() -> bytes:
     return bpmn(
-        "p", start(), '<bpmn:inclusiveGateway id="fork" default="f_c" />',
-        service("a", "a"), service("b", "b"), service("c", "c"),
-        '<bpmn:inclusiveGateway id="join" />', service("after", "after"), end(),
+        "p",
+        start(),
+        '<bpmn:inclusiveGateway id="fork" default="f_c" />',
+        service("a", "a"),
+        service("b", "b"),
+        service("c", "c"),
+        '<bpmn:inclusiveGateway id="join" />',
+        service("after", "after"),
+        end(),
         flow("start", "fork"),
-        flow("fork", "a", "=needA", "f_a"), flow("fork", "b", "=needB", "f_b"),
+        flow("fork", "a", "=needA", "f_a"),
+        flow("fork", "b", "=needB", "f_b"),
         flow("fork", "c", None, "f_c"),
-        flow("a", "join"), flow("b", "join"), flow("c", "join"),
-        flow("join", "after"), flow("after", "end"),
+        flow("a", "join"),
+        flow("b", "join"),
+        flow("c", "join"),
+        flow("join", "after"),
+        flow("after", "end"),
     )
 
 
@@ -115,15 +146,24 @@ async def test_inclusive_single_branch_passes_join(engine: Engine) -> None:
 
 async def test_event_based_gateway_first_event_wins(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), '<bpmn:eventBasedGateway id="gw" />',
+        "p",
+        start(),
+        '<bpmn:eventBasedGateway id="gw" />',
         '<bpmn:intermediateCatchEvent id="msg"><bpmn:messageEventDefinition messageRef="M" />'
         "</bpmn:intermediateCatchEvent>",
         f'<bpmn:intermediateCatchEvent id="late">{timer("timeDuration", "PT1H")}'
         "</bpmn:intermediateCatchEvent>",
-        service("onmsg", "onmsg"), service("ontime", "ontime"),
-        end("e1"), end("e2"),
-        flow("start", "gw"), flow("gw", "msg"), flow("gw", "late"),
-        flow("msg", "onmsg"), flow("late", "ontime"), flow("onmsg", "e1"), flow("ontime", "e2"),
+        service("onmsg", "onmsg"),
+        service("ontime", "ontime"),
+        end("e1"),
+        end("e2"),
+        flow("start", "gw"),
+        flow("gw", "msg"),
+        flow("gw", "late"),
+        flow("msg", "onmsg"),
+        flow("late", "ontime"),
+        flow("onmsg", "e1"),
+        flow("ontime", "e2"),
         extra=message("M", "answer", "=caseId"),
     )
     await engine.deploy([("p.bpmn", xml)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from engine.api import EngineError, ErrorCode
@@ -10,9 +12,14 @@ from tests.engine.runtime.bpmn import bpmn, chain, end, flow, io, service, start
 from tests.engine.runtime.conftest import one_job, rows, wait_until
 
 
-async def deploy_task(engine: Engine, retries: str | None = None, **kw: object) -> None:
-    xml = bpmn("p", start(), service("task", "work", retries=retries, **kw), end(),  # type: ignore[arg-type]
-               chain("start", "task", "end"))
+async def deploy_task(engine: Engine, retries: str | None = None, **kw: Any) -> None:
+    xml = bpmn(
+        "p",
+        start(),
+        service("task", "work", retries=retries, **kw),
+        end(),
+        chain("start", "task", "end"),
+    )
     await engine.deploy([("p.bpmn", xml)])
 
 
@@ -37,9 +44,12 @@ async def test_max_jobs_and_tenant_filter(engine: Engine) -> None:
     await deploy_task(engine)
     for _ in range(3):
         await engine.create_process_instance(bpmn_process_id="p")
-    assert await engine.activate_jobs(
-        job_type="work", worker="w", timeout_ms=1000, max_jobs=5, tenant_ids=["other"]
-    ) == []
+    assert (
+        await engine.activate_jobs(
+            job_type="work", worker="w", timeout_ms=1000, max_jobs=5, tenant_ids=["other"]
+        )
+        == []
+    )
     jobs = await engine.activate_jobs(job_type="work", worker="w", timeout_ms=1000, max_jobs=2)
     assert len(jobs) == 2
 
@@ -116,7 +126,9 @@ async def test_no_retries_incident_then_update_retries_and_resolve(engine: Engin
     assert inc.error_type == "JOB_NO_RETRIES"
     assert inc.message == "department system down"
     assert inc.job_key == job.key and inc.pi_key == created.process_instance_key
-    assert await engine.inspect(lambda m: m.s.instances[created.process_instance_key].incidents) == 1
+    assert (
+        await engine.inspect(lambda m: m.s.instances[created.process_instance_key].incidents) == 1
+    )
     # updating retries alone does not make it activatable (Zeebe: resolve separately)
     await engine.update_job_retries(job.key, 2)
     assert await engine.activate_jobs(job_type="work", worker="w", timeout_ms=1, max_jobs=1) == []
@@ -154,8 +166,13 @@ async def test_update_retries_validation(engine: Engine) -> None:
 
 
 async def test_feel_job_type_and_retries(engine: Engine) -> None:
-    xml = bpmn("p", start(), service("task", '=&quot;dept.&quot; + dept', retries="=n + 1"), end(),
-               chain("start", "task", "end"))
+    xml = bpmn(
+        "p",
+        start(),
+        service("task", "=&quot;dept.&quot; + dept", retries="=n + 1"),
+        end(),
+        chain("start", "task", "end"),
+    )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"dept": "police", "n": 4})
     job = await one_job(engine, "dept.police")
@@ -176,10 +193,12 @@ async def test_feel_job_type_failure_is_incident_and_resolvable(engine: Engine) 
 
 async def test_job_completion_variables_propagate_and_output_mappings(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(),
+        "p",
+        start(),
         service("a", "a"),
         service("b", "b", ext=io(outputs={"receipt": "=result.id"})),
-        end(), chain("start", "a", "b", "end"),
+        end(),
+        chain("start", "a", "b", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
@@ -191,19 +210,26 @@ async def test_job_completion_variables_propagate_and_output_mappings(engine: En
     await engine.complete_job(job.key, {"result": {"id": "R-1"}, "noise": True})
     # the instance finished; the read model keeps its variables
     assert dict(await rows(engine, "SELECT name, value FROM variable WHERE scope_key = ?", pi)) == {
-        "x": "1", "receipt": '"R-1"',
+        "x": "1",
+        "receipt": '"R-1"',
     }
 
 
 async def test_throw_error_caught_by_boundary(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), service("task", "work"), end(),
+        "p",
+        start(),
+        service("task", "work"),
+        end(),
         '<bpmn:boundaryEvent id="err" attachedToRef="task">'
         '<bpmn:errorEventDefinition errorRef="E1" /></bpmn:boundaryEvent>',
         '<bpmn:endEvent id="handled" />',
-        chain("start", "task", "end"), flow("err", "handled"),
+        chain("start", "task", "end"),
+        flow("err", "handled"),
         extra="",
-    ).replace(b"</bpmn:definitions>", b'<bpmn:error id="E1" errorCode="NOT_FOUND" /></bpmn:definitions>')
+    ).replace(
+        b"</bpmn:definitions>", b'<bpmn:error id="E1" errorCode="NOT_FOUND" /></bpmn:definitions>'
+    )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
     job = await one_job(engine, "work")
@@ -235,11 +261,13 @@ async def test_jobs_available_listener_called_after_commit(engine: Engine) -> No
 
 async def test_user_task_is_a_job_with_headers(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(),
+        "p",
+        start(),
         '<bpmn:userTask id="ut"><bpmn:extensionElements>'
         '<zeebe:assignmentDefinition assignee="=who" candidateGroups="clerks, managers" />'
         "</bpmn:extensionElements></bpmn:userTask>",
-        end(), chain("start", "ut", "end"),
+        end(),
+        chain("start", "ut", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"who": "li"})

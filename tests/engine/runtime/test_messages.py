@@ -12,10 +12,13 @@ from tests.engine.runtime.conftest import one_job, wait_until
 
 def _catch(ck: str = "=caseId") -> bytes:
     return bpmn(
-        "p", start(),
+        "p",
+        start(),
         '<bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="M" />'
         "</bpmn:intermediateCatchEvent>",
-        service("after", "after"), end(), chain("start", "wait", "after", "end"),
+        service("after", "after"),
+        end(),
+        chain("start", "wait", "after", "end"),
         extra=message("M", "reply", ck),
     )
 
@@ -24,8 +27,9 @@ async def test_message_correlates_to_waiting_instance_with_variables(engine: Eng
     await engine.deploy([("p.bpmn", _catch())])
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "B"})
-    await engine.publish_message(name="reply", correlation_key="B", time_to_live_ms=0,
-                                 variables={"answer": 42})
+    await engine.publish_message(
+        name="reply", correlation_key="B", time_to_live_ms=0, variables={"answer": 42}
+    )
     job = await one_job(engine, "after")
     assert job.variables == {"caseId": "B", "answer": 42}
 
@@ -47,8 +51,9 @@ async def test_bad_correlation_key_is_incident(engine: Engine) -> None:
 
 async def test_buffered_message_correlates_later_within_ttl(engine: Engine) -> None:
     await engine.deploy([("p.bpmn", _catch())])
-    await engine.publish_message(name="reply", correlation_key="A", time_to_live_ms=60_000,
-                                 variables={"early": True})
+    await engine.publish_message(
+        name="reply", correlation_key="A", time_to_live_ms=60_000, variables={"early": True}
+    )
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
     job = await one_job(engine, "after")
     assert job.variables["early"] is True
@@ -75,57 +80,78 @@ async def test_zero_ttl_message_without_subscription_is_dropped(engine: Engine) 
 
 
 async def test_duplicate_message_id_rejected_while_buffered(engine: Engine) -> None:
-    await engine.publish_message(name="n", correlation_key="k", time_to_live_ms=10_000,
-                                 message_id="m-1")
+    await engine.publish_message(
+        name="n", correlation_key="k", time_to_live_ms=10_000, message_id="m-1"
+    )
     with pytest.raises(EngineError) as err:
-        await engine.publish_message(name="n", correlation_key="k", time_to_live_ms=10_000,
-                                     message_id="m-1")
+        await engine.publish_message(
+            name="n", correlation_key="k", time_to_live_ms=10_000, message_id="m-1"
+        )
     assert err.value.code == ErrorCode.ALREADY_EXISTS
     engine.clock.add(10_000)
     await wait_until(engine, lambda m: not m.s.messages)
-    await engine.publish_message(name="n", correlation_key="k", time_to_live_ms=10_000,
-                                 message_id="m-1")
+    await engine.publish_message(
+        name="n", correlation_key="k", time_to_live_ms=10_000, message_id="m-1"
+    )
 
 
 async def test_one_message_correlates_once_per_instance(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), '<bpmn:parallelGateway id="fork" />',
+        "p",
+        start(),
+        '<bpmn:parallelGateway id="fork" />',
         '<bpmn:intermediateCatchEvent id="w1"><bpmn:messageEventDefinition messageRef="M" />'
         "</bpmn:intermediateCatchEvent>",
         '<bpmn:intermediateCatchEvent id="w2"><bpmn:messageEventDefinition messageRef="M" />'
         "</bpmn:intermediateCatchEvent>",
-        service("a1", "a1"), service("a2", "a2"), end("e1"), end("e2"),
-        flow("start", "fork"), flow("fork", "w1"), flow("fork", "w2"),
-        chain("w1", "a1", "e1"), chain("w2", "a2", "e2"),
+        service("a1", "a1"),
+        service("a2", "a2"),
+        end("e1"),
+        end("e2"),
+        flow("start", "fork"),
+        flow("fork", "w1"),
+        flow("fork", "w2"),
+        chain("w1", "a1", "e1"),
+        chain("w2", "a2", "e2"),
         extra=message("M", "reply", "=caseId"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
     await engine.publish_message(name="reply", correlation_key="A", time_to_live_ms=60_000)
     await engine.inspect(lambda m: None)
-    got = [await engine.activate_jobs(job_type=t, worker="w", timeout_ms=1000, max_jobs=5)
-           for t in ("a1", "a2")]
+    got = [
+        await engine.activate_jobs(job_type=t, worker="w", timeout_ms=1000, max_jobs=5)
+        for t in ("a1", "a2")
+    ]
     assert sum(len(g) for g in got) == 1
     await engine.publish_message(name="reply", correlation_key="A", time_to_live_ms=0)
-    got2 = [await engine.activate_jobs(job_type=t, worker="w", timeout_ms=1000, max_jobs=5)
-            for t in ("a1", "a2")]
+    got2 = [
+        await engine.activate_jobs(job_type=t, worker="w", timeout_ms=1000, max_jobs=5)
+        for t in ("a1", "a2")
+    ]
     assert sum(len(g) for g in got2) == 1
 
 
 async def test_boundary_message_interrupts(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), service("task", "work"), end(),
+        "p",
+        start(),
+        service("task", "work"),
+        end(),
         '<bpmn:boundaryEvent id="cancelled" attachedToRef="task">'
         '<bpmn:messageEventDefinition messageRef="M" /></bpmn:boundaryEvent>',
-        service("cleanup", "cleanup"), end("e2"),
-        chain("start", "task", "end"), chain("cancelled", "cleanup", "e2"),
+        service("cleanup", "cleanup"),
+        end("e2"),
+        chain("start", "task", "end"),
+        chain("cancelled", "cleanup", "e2"),
         extra=message("M", "withdrawn", "=caseId"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
     job = await one_job(engine, "work")
-    await engine.publish_message(name="withdrawn", correlation_key="A", time_to_live_ms=0,
-                                 variables={"reason": "family"})
+    await engine.publish_message(
+        name="withdrawn", correlation_key="A", time_to_live_ms=0, variables={"reason": "family"}
+    )
     cleanup = await one_job(engine, "cleanup")
     assert cleanup.variables["reason"] == "family"
     with pytest.raises(EngineError) as err:
@@ -135,16 +161,20 @@ async def test_boundary_message_interrupts(engine: Engine) -> None:
 
 def _msg_start() -> bytes:
     return bpmn(
-        "ms", start("s", '<bpmn:messageEventDefinition messageRef="M" />'),
-        service("t", "started"), end(), chain("s", "t", "end"),
+        "ms",
+        start("s", '<bpmn:messageEventDefinition messageRef="M" />'),
+        service("t", "started"),
+        end(),
+        chain("s", "t", "end"),
         extra=message("M", "death-reported"),
     )
 
 
 async def test_message_start_event_creates_instance(engine: Engine) -> None:
     await engine.deploy([("ms.bpmn", _msg_start())])
-    await engine.publish_message(name="death-reported", correlation_key="", time_to_live_ms=0,
-                                 variables={"id": 1})
+    await engine.publish_message(
+        name="death-reported", correlation_key="", time_to_live_ms=0, variables={"id": 1}
+    )
     job = await one_job(engine, "started")
     assert job.variables == {"id": 1}
 
@@ -154,7 +184,9 @@ async def test_message_start_one_active_instance_per_correlation_key(engine: Eng
     await engine.publish_message(name="death-reported", correlation_key="K", time_to_live_ms=60_000)
     await engine.publish_message(name="death-reported", correlation_key="K", time_to_live_ms=60_000)
     first = await one_job(engine, "started")
-    assert await engine.activate_jobs(job_type="started", worker="w", timeout_ms=1, max_jobs=5) == []
+    assert (
+        await engine.activate_jobs(job_type="started", worker="w", timeout_ms=1, max_jobs=5) == []
+    )
     await engine.publish_message(name="death-reported", correlation_key="OTHER", time_to_live_ms=0)
     await one_job(engine, "started")
     # when the first instance ends, the buffered second message starts a new one
@@ -164,12 +196,17 @@ async def test_message_start_one_active_instance_per_correlation_key(engine: Eng
 
 async def test_receive_task(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), '<bpmn:receiveTask id="rcv" messageRef="M" />', service("after", "after"),
-        end(), chain("start", "rcv", "after", "end"),
+        "p",
+        start(),
+        '<bpmn:receiveTask id="rcv" messageRef="M" />',
+        service("after", "after"),
+        end(),
+        chain("start", "rcv", "after", "end"),
         extra=message("M", "confirm", "=caseId"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "X"})
-    await engine.publish_message(name="confirm", correlation_key="X", time_to_live_ms=0,
-                                 variables={"ok": True})
+    await engine.publish_message(
+        name="confirm", correlation_key="X", time_to_live_ms=0, variables={"ok": True}
+    )
     assert (await one_job(engine, "after")).variables["ok"] is True

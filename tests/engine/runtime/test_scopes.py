@@ -34,8 +34,12 @@ def _sub(inner: str, outer_extra: str = "", ext: str = "") -> str:
 async def test_embedded_subprocess_with_local_variables(engine: Engine) -> None:
     inner = start("s2") + service("t", "inner") + end("e2") + chain("s2", "t", "e2")
     xml = bpmn(
-        "p", start(), _sub(inner, ext=io({"local": "=x + 1"}, {"fromSub": "=local"})),
-        service("after", "after"), end(), chain("start", "sub", "after", "end"),
+        "p",
+        start(),
+        _sub(inner, ext=io({"local": "=x + 1"}, {"fromSub": "=local"})),
+        service("after", "after"),
+        end(),
+        chain("start", "sub", "after", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"x": 1})
@@ -47,23 +51,38 @@ async def test_embedded_subprocess_with_local_variables(engine: Engine) -> None:
 
 
 async def test_error_end_event_caught_by_subprocess_boundary(engine: Engine) -> None:
-    inner = (start("s2") + end("fail", '<bpmn:errorEventDefinition errorRef="E1" />')
-             + flow("s2", "fail"))
-    xml = definitions(process(
-        "p", start(), _sub(inner), end(),
-        '<bpmn:boundaryEvent id="caught" attachedToRef="sub">'
-        '<bpmn:errorEventDefinition errorRef="E1" /></bpmn:boundaryEvent>',
-        service("handle", "handle"), end("e2"),
-        chain("start", "sub", "end"), chain("caught", "handle", "e2"),
-    ), extra="") .replace(b"</bpmn:definitions>", ERR.encode() + b"</bpmn:definitions>")
+    inner = (
+        start("s2")
+        + end("fail", '<bpmn:errorEventDefinition errorRef="E1" />')
+        + flow("s2", "fail")
+    )
+    xml = definitions(
+        process(
+            "p",
+            start(),
+            _sub(inner),
+            end(),
+            '<bpmn:boundaryEvent id="caught" attachedToRef="sub">'
+            '<bpmn:errorEventDefinition errorRef="E1" /></bpmn:boundaryEvent>',
+            service("handle", "handle"),
+            end("e2"),
+            chain("start", "sub", "end"),
+            chain("caught", "handle", "e2"),
+        ),
+        extra="",
+    ).replace(b"</bpmn:definitions>", ERR.encode() + b"</bpmn:definitions>")
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p")
     await one_job(engine, "handle")
 
 
 async def test_unhandled_error_end_event_is_incident(engine: Engine) -> None:
-    xml = bpmn("p", start(), end("fail", '<bpmn:errorEventDefinition errorRef="E1" />'),
-               flow("start", "fail")).replace(b"</bpmn:definitions>", ERR.encode() + b"</bpmn:definitions>")
+    xml = bpmn(
+        "p",
+        start(),
+        end("fail", '<bpmn:errorEventDefinition errorRef="E1" />'),
+        flow("start", "fail"),
+    ).replace(b"</bpmn:definitions>", ERR.encode() + b"</bpmn:definitions>")
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p")
     [inc] = await engine.inspect(lambda m: list(m.s.incidents.values()))
@@ -75,11 +94,18 @@ def _esp(start_inner: str, interrupting: bool, extra_defs: str = "") -> bytes:
     esp = (
         '<bpmn:subProcess id="esp" triggeredByEvent="true">'
         f'<bpmn:startEvent id="es" isInterrupting="{inter}">{start_inner}</bpmn:startEvent>'
-        + service("h", "handler") + end("ee") + chain("es", "h", "ee")
+        + service("h", "handler")
+        + end("ee")
+        + chain("es", "h", "ee")
         + "</bpmn:subProcess>"
     )
     return bpmn(
-        "p", start(), service("main", "main"), end(), chain("start", "main", "end"), esp,
+        "p",
+        start(),
+        service("main", "main"),
+        end(),
+        chain("start", "main", "end"),
+        esp,
         extra=extra_defs,
     )
 
@@ -94,18 +120,21 @@ async def test_interrupting_timer_event_subprocess(engine: Engine) -> None:
     assert not await engine.inspect(lambda m: main.key in m.s.jobs)
     h = await one_job(engine, "handler")
     await engine.complete_job(h.key)
-    assert await rows(engine, "SELECT state FROM process_instance WHERE key = ?",
-                      created.process_instance_key) == [("COMPLETED",)]
+    assert await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    ) == [("COMPLETED",)]
 
 
 async def test_non_interrupting_message_event_subprocess(engine: Engine) -> None:
-    xml = _esp('<bpmn:messageEventDefinition messageRef="M" />', False,
-               message("M", "update", "=caseId"))
+    xml = _esp(
+        '<bpmn:messageEventDefinition messageRef="M" />', False, message("M", "update", "=caseId")
+    )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
     main = await one_job(engine, "main")
-    await engine.publish_message(name="update", correlation_key="A", time_to_live_ms=0,
-                                 variables={"u": 1})
+    await engine.publish_message(
+        name="update", correlation_key="A", time_to_live_ms=0, variables={"u": 1}
+    )
     h = await one_job(engine, "handler")
     assert h.variables["u"] == 1
     await engine.complete_job(h.key)
@@ -124,49 +153,65 @@ async def test_error_event_subprocess_catches_job_error(engine: Engine) -> None:
 
 async def test_terminate_end_event_ends_other_branches(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), '<bpmn:parallelGateway id="fork" />', service("slow", "slow"),
-        end("stop", "<bpmn:terminateEventDefinition />"), end(),
-        flow("start", "fork"), flow("fork", "slow"), flow("fork", "stop"), flow("slow", "end"),
+        "p",
+        start(),
+        '<bpmn:parallelGateway id="fork" />',
+        service("slow", "slow"),
+        end("stop", "<bpmn:terminateEventDefinition />"),
+        end(),
+        flow("start", "fork"),
+        flow("fork", "slow"),
+        flow("fork", "stop"),
+        flow("slow", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p")
-    assert await rows(engine, "SELECT state FROM process_instance WHERE key = ?",
-                      created.process_instance_key) == [("COMPLETED",)]
+    assert await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    ) == [("COMPLETED",)]
     assert await engine.activate_jobs(job_type="slow", worker="w", timeout_ms=1, max_jobs=1) == []
 
 
 async def test_call_activity_variables_and_completion(engine: Engine) -> None:
-    child = process("child", start("cs"), service("ct", "child-work"), end("ce"),
-                    chain("cs", "ct", "ce"))
+    child = process(
+        "child", start("cs"), service("ct", "child-work"), end("ce"), chain("cs", "ct", "ce")
+    )
     parent = process(
-        "parent", start(),
+        "parent",
+        start(),
         '<bpmn:callActivity id="call"><bpmn:extensionElements>'
         '<zeebe:calledElement processId="child" propagateAllChildVariables="true" />'
         "</bpmn:extensionElements></bpmn:callActivity>",
-        service("after", "after"), end(), chain("start", "call", "after", "end"),
+        service("after", "after"),
+        end(),
+        chain("start", "call", "after", "end"),
     )
     await engine.deploy([("c.bpmn", definitions(child)), ("pa.bpmn", definitions(parent))])
-    created = await engine.create_process_instance(bpmn_process_id="parent",
-                                                   variables={"given": 1})
+    created = await engine.create_process_instance(bpmn_process_id="parent", variables={"given": 1})
     job = await one_job(engine, "child-work")
     assert job.bpmn_process_id == "child" and job.variables == {"given": 1}
     await engine.complete_job(job.key, {"result": "ok"})
     after = await one_job(engine, "after")
     assert after.variables == {"given": 1, "result": "ok"}
     parent_rows = await rows(
-        engine, "SELECT parent_process_instance_key FROM process_instance WHERE key = ?",
-        job.process_instance_key)
+        engine,
+        "SELECT parent_process_instance_key FROM process_instance WHERE key = ?",
+        job.process_instance_key,
+    )
     assert parent_rows == [(created.process_instance_key,)]
 
 
 async def test_cancel_parent_cancels_called_child(engine: Engine) -> None:
-    child = process("child", start("cs"), service("ct", "child-work"), end("ce"),
-                    chain("cs", "ct", "ce"))
+    child = process(
+        "child", start("cs"), service("ct", "child-work"), end("ce"), chain("cs", "ct", "ce")
+    )
     parent = process(
-        "parent", start(),
+        "parent",
+        start(),
         '<bpmn:callActivity id="call"><bpmn:extensionElements>'
         '<zeebe:calledElement processId="child" /></bpmn:extensionElements></bpmn:callActivity>',
-        end(), chain("start", "call", "end"),
+        end(),
+        chain("start", "call", "end"),
     )
     await engine.deploy([("c.bpmn", definitions(child, parent))])
     created = await engine.create_process_instance(bpmn_process_id="parent")
@@ -184,10 +229,12 @@ async def test_cancel_parent_cancels_called_child(engine: Engine) -> None:
 
 async def test_call_activity_missing_process_is_incident(engine: Engine) -> None:
     parent = bpmn(
-        "parent", start(),
+        "parent",
+        start(),
         '<bpmn:callActivity id="call"><bpmn:extensionElements>'
         '<zeebe:calledElement processId="nope" /></bpmn:extensionElements></bpmn:callActivity>',
-        end(), chain("start", "call", "end"),
+        end(),
+        chain("start", "call", "end"),
     )
     await engine.deploy([("pa.bpmn", parent)])
     await engine.create_process_instance(bpmn_process_id="parent")
@@ -197,16 +244,23 @@ async def test_call_activity_missing_process_is_incident(engine: Engine) -> None
 
 def _mi(sequential: bool, completion: str | None = None) -> bytes:
     seq = "true" if sequential else "false"
-    cond = (f"<bpmn:completionCondition>{completion}</bpmn:completionCondition>"
-            if completion else "")
+    cond = (
+        f"<bpmn:completionCondition>{completion}</bpmn:completionCondition>" if completion else ""
+    )
     inner = (
         f'<bpmn:multiInstanceLoopCharacteristics isSequential="{seq}">'
-        "<bpmn:extensionElements><zeebe:loopCharacteristics inputCollection=\"=items\" "
+        '<bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=items" '
         'inputElement="item" outputCollection="results" outputElement="=done" />'
         f"</bpmn:extensionElements>{cond}</bpmn:multiInstanceLoopCharacteristics>"
     )
-    return bpmn("p", start(), service("each", "each", inner=inner), service("after", "after"),
-                end(), chain("start", "each", "after", "end"))
+    return bpmn(
+        "p",
+        start(),
+        service("each", "each", inner=inner),
+        service("after", "after"),
+        end(),
+        chain("start", "each", "after", "end"),
+    )
 
 
 async def test_parallel_multi_instance_collects_output_in_order(engine: Engine) -> None:
@@ -254,12 +308,16 @@ async def test_multi_instance_empty_collection_and_bad_collection(engine: Engine
 
 async def test_link_events_jump(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(),
+        "p",
+        start(),
         '<bpmn:intermediateThrowEvent id="go"><bpmn:linkEventDefinition name="L" />'
         "</bpmn:intermediateThrowEvent>",
         '<bpmn:intermediateCatchEvent id="land"><bpmn:linkEventDefinition name="L" />'
         "</bpmn:intermediateCatchEvent>",
-        service("after", "after"), end(), flow("start", "go"), chain("land", "after", "end"),
+        service("after", "after"),
+        end(),
+        flow("start", "go"),
+        chain("land", "after", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     await engine.create_process_instance(bpmn_process_id="p")
@@ -269,14 +327,20 @@ async def test_link_events_jump(engine: Engine) -> None:
 async def test_signal_catch_and_start(engine: Engine) -> None:
     sig = '<bpmn:signal id="S" name="alarm" />'
     catcher = process(
-        "catcher", start(),
+        "catcher",
+        start(),
         '<bpmn:intermediateCatchEvent id="w"><bpmn:signalEventDefinition signalRef="S" />'
         "</bpmn:intermediateCatchEvent>",
-        service("after", "caught"), end(), chain("start", "w", "after", "end"),
+        service("after", "caught"),
+        end(),
+        chain("start", "w", "after", "end"),
     )
     starter = process(
-        "starter", start("ss", '<bpmn:signalEventDefinition signalRef="S" />'),
-        service("t", "started"), end("e"), chain("ss", "t", "e"),
+        "starter",
+        start("ss", '<bpmn:signalEventDefinition signalRef="S" />'),
+        service("t", "started"),
+        end("e"),
+        chain("ss", "t", "e"),
     )
     await engine.deploy([("s.bpmn", definitions(catcher, starter, extra=sig))])
     await engine.create_process_instance(bpmn_process_id="catcher")
@@ -288,18 +352,21 @@ async def test_signal_catch_and_start(engine: Engine) -> None:
 
 async def test_script_task_and_business_rule_hook(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(),
+        "p",
+        start(),
         '<bpmn:scriptTask id="calc"><bpmn:extensionElements>'
         '<zeebe:script expression="=a * 2" resultVariable="double" />'
         "</bpmn:extensionElements></bpmn:scriptTask>",
         '<bpmn:businessRuleTask id="rule"><bpmn:extensionElements>'
         '<zeebe:calledDecision decisionId="d" resultVariable="r" />'
         "</bpmn:extensionElements></bpmn:businessRuleTask>",
-        end(), chain("start", "calc", "rule", "end"),
+        end(),
+        chain("start", "calc", "rule", "end"),
     )
     await engine.deploy([("p.bpmn", xml)])
     created = await engine.create_process_instance(bpmn_process_id="p", variables={"a": 21})
-    assert await engine.inspect(
-        lambda m: m.vars.local(created.process_instance_key)["double"]) == 42
+    assert (
+        await engine.inspect(lambda m: m.vars.local(created.process_instance_key)["double"]) == 42
+    )
     [inc] = await engine.inspect(lambda m: list(m.s.incidents.values()))
     assert inc.error_type == "DECISION_EVALUATION_ERROR" and "not supported" in inc.message

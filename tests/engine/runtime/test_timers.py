@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from engine.runtime import Engine
+from engine.runtime.machine import Machine
 from tests.engine.runtime.bpmn import bpmn, chain, end, flow, service, start, timer
 from tests.engine.runtime.conftest import one_job, wait_until
 
 
+def _count(job_type: str, n: int) -> Callable[[Machine], bool]:
+    return lambda m: len(m.s.activatable.get(job_type, {})) == n
+
+
 def _catch(value: str, kind: str = "timeDuration") -> bytes:
     return bpmn(
-        "p", start(),
-        f'<bpmn:intermediateCatchEvent id="wait">{timer(kind, value)}</bpmn:intermediateCatchEvent>',
-        service("after", "after"), end(), chain("start", "wait", "after", "end"),
+        "p",
+        start(),
+        f'<bpmn:intermediateCatchEvent id="wait">{timer(kind, value)}'
+        "</bpmn:intermediateCatchEvent>",
+        service("after", "after"),
+        end(),
+        chain("start", "wait", "after", "end"),
     )
 
 
@@ -65,11 +75,17 @@ async def test_date_timer(engine: Engine) -> None:
 def _boundary(interrupting: bool, value: str, kind: str = "timeDuration") -> bytes:
     cancel = "true" if interrupting else "false"
     return bpmn(
-        "p", start(), service("task", "work"), end(),
+        "p",
+        start(),
+        service("task", "work"),
+        end(),
         f'<bpmn:boundaryEvent id="b" attachedToRef="task" cancelActivity="{cancel}">'
         f"{timer(kind, value)}</bpmn:boundaryEvent>",
-        service("remind", "remind"), end("e2"),
-        chain("start", "task", "end"), flow("b", "remind"), flow("remind", "e2"),
+        service("remind", "remind"),
+        end("e2"),
+        chain("start", "task", "end"),
+        flow("b", "remind"),
+        flow("remind", "e2"),
     )
 
 
@@ -89,9 +105,7 @@ async def test_non_interrupting_cycle_repeats_n_times(engine: Engine) -> None:
     await one_job(engine, "work", timeout_ms=100 * 3_600_000)
     for expected in (1, 2, 3, 3):
         engine.clock.add(3_600_000)
-        await wait_until(
-            engine, lambda m, n=expected: len(m.s.activatable.get("remind", {})) == n
-        )
+        await wait_until(engine, _count("remind", expected))
     await _no_job(engine, "nothing")
     assert len(await engine.inspect(lambda m: m.s.activatable["remind"])) == 3
 
@@ -117,7 +131,7 @@ async def test_timer_start_cycle_creates_instances(engine: Engine) -> None:
     await engine.deploy([("tp.bpmn", _timer_start("R2/PT1M"))])
     for n in (1, 2, 2):
         engine.clock.add(60_000)
-        await wait_until(engine, lambda m, n=n: len(m.s.activatable.get("tick", {})) == n)
+        await wait_until(engine, _count("tick", n))
 
 
 async def test_timer_start_cron(engine: Engine) -> None:

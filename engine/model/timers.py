@@ -10,7 +10,8 @@ record does (``repetitions``; ``-1`` = forever).
 
 Rules, chosen to be predictable under a controlled clock:
 
-* **Never early.** A due date is never before the instant the definition designates; a timer
+* **Never early.** A due date is never before the instant the definition designates (a zero
+  or negative `timeDuration`, as FEEL may compute, designates now or the past); a timer
   created after its ``timeDate`` is due immediately (at the date, which is already past).
 * **Repeating intervals** keep their phase: ``R/PT10S`` created at 0 is due at 10 s, 20 s, 30 s...
   When the engine was stopped (or the clock moved) across several periods, the missed firings
@@ -79,13 +80,16 @@ _DURATION = re.compile(
 
 
 def parse_duration(text: str) -> IsoDuration:
-    """``P1D``, ``PT10S``, ``P1Y2M3DT4H5M6.5S``, ``P2W``. Negative or zero durations are refused:
-    a timer cannot be due before it was created."""
+    """``P1D``, ``PT10S``, ``P1Y2M3DT4H5M6.5S``, ``P2W``, ``PT0S``, ``-PT5M``.
+
+    Zero and negative durations are valid, as in Zeebe: a ``timeDuration`` timer with one is
+    simply due at once (typical of a FEEL ``deadline - now()`` that is already past). Cycles need
+    a positive interval (:func:`parse_interval`).
+    """
     match = _DURATION.match(text.strip())
     if not match or text.strip().endswith("T"):
         raise TimerFormatError(f"'{text}' is not an ISO 8601 duration (e.g. 'PT10S', 'P1D')")
-    if match.group("sign") == "-":
-        raise TimerFormatError(f"'{text}' is a negative duration")
+    sign = -1 if match.group("sign") == "-" else 1
     g = {k: v for k, v in match.groupdict().items() if v is not None and k != "sign"}
     months = int(g.get("years", 0)) * 12 + int(g.get("months", 0))
     seconds = float(g.get("seconds", "0").replace(",", "."))
@@ -96,10 +100,15 @@ def parse_duration(text: str) -> IsoDuration:
         minutes=int(g.get("minutes", 0)),
         seconds=seconds,
     )
-    duration = IsoDuration(months=months, exact=exact)
-    if duration.is_zero:
-        raise TimerFormatError(f"'{text}' is a zero duration")
-    return duration
+    return IsoDuration(months=sign * months, exact=sign * exact)
+
+
+def parse_interval(text: str) -> IsoDuration:
+    """The period of a cycle: a duration that is positive (a zero period would fire forever)."""
+    interval = parse_duration(text)
+    if interval.months < 0 or interval.exact < timedelta(0) or interval.is_zero:
+        raise TimerFormatError(f"'{text}' is not a positive duration, so it cannot repeat")
+    return interval
 
 
 def _add_months(moment: datetime, months: int) -> datetime:
@@ -292,16 +301,16 @@ def parse_cycle(text: str) -> TimerSchedule:
         raise TimerFormatError(f"'{text}' repeats zero times")
     if len(parts) == 2:
         return TimerSchedule(
-            kind="cycle", repetitions=repetitions, interval=parse_duration(parts[1])
+            kind="cycle", repetitions=repetitions, interval=parse_interval(parts[1])
         )
     first, second = parts[1], parts[2]
     if first.lstrip("+-").startswith("P"):
         # R/duration/end: the cycle ends at `end`; we treat it as a plain cycle (the end date is
         # informative for Zeebe too, which only schedules by repetitions).
-        return TimerSchedule(kind="cycle", repetitions=repetitions, interval=parse_duration(first))
+        return TimerSchedule(kind="cycle", repetitions=repetitions, interval=parse_interval(first))
     start = parse_datetime(first)
     if second.lstrip("+-").startswith("P"):
-        interval = parse_duration(second)
+        interval = parse_interval(second)
     else:
         end = parse_datetime(second)
         if end <= start:
@@ -358,8 +367,6 @@ def timer_schedule(kind: TimerKind, value: Any) -> TimerSchedule:
         return TimerSchedule(kind="date", repetitions=1, at_ms=_to_ms(parse_datetime(_text(value))))
     if kind is TimerKind.DURATION:
         if isinstance(value, timedelta):
-            if value <= timedelta(0):
-                raise TimerFormatError(f"'{value}' is not a positive duration")
             return TimerSchedule(kind="duration", repetitions=1, interval=IsoDuration(exact=value))
         return TimerSchedule(kind="duration", repetitions=1, interval=parse_duration(_text(value)))
     return parse_cycle(_text(value))

@@ -51,13 +51,17 @@ class TestDurations:
             ("PT10", "not an ISO 8601 duration"),
             ("10S", "not an ISO 8601 duration"),
             ("P1.5D", "not an ISO 8601 duration"),
-            ("-PT1S", "negative duration"),
-            ("PT0S", "zero duration"),
         ],
     )
     def test_invalid(self, text: str, why: str) -> None:
         with pytest.raises(TimerFormatError, match=why):
             parse_duration(text)
+
+    def test_zero_and_negative_durations_are_due_at_once(self) -> None:
+        assert timer_schedule(TimerKind.DURATION, "PT0S").first_due(5_000) == 5_000
+        assert timer_schedule(TimerKind.DURATION, "-PT1S").first_due(5_000) == 4_000
+        assert timer_schedule(TimerKind.DURATION, timedelta(0)).first_due(5_000) == 5_000
+        assert parse_duration("-P1M").months == -1
 
     def test_duration_timer_is_due_after_the_duration(self) -> None:
         schedule = timer_schedule(TimerKind.DURATION, "PT10S")
@@ -165,6 +169,8 @@ class TestRepeatingIntervals:
         ("text", "why"),
         [
             ("R0/PT1S", "repeats zero times"),
+            ("R/PT0S", "not a positive duration"),
+            ("R3/-PT1S", "not a positive duration"),
             ("R5", "not a repeating interval"),
             ("R5/PT10", "not an ISO 8601 duration"),
             ("RX/PT1S", "not a repeating interval"),
@@ -235,8 +241,8 @@ class TestFeelValues:
 
         monthly = timer_schedule(TimerKind.DURATION, YearsMonths())
         assert monthly.first_due(ms("2026-01-15T00:00:00Z")) == ms("2026-02-15T00:00:00Z")
-        with pytest.raises(TimerFormatError, match="not a positive duration"):
-            timer_schedule(TimerKind.DURATION, timedelta(0))
+        overdue = timer_schedule(TimerKind.DURATION, timedelta(hours=-1))
+        assert overdue.first_due(ms("2026-01-15T00:00:00Z")) == ms("2026-01-14T23:00:00Z")
 
     def test_real_feel_values(self) -> None:
         from engine.feel import evaluate

@@ -209,7 +209,7 @@ def test_binding_type_rules(attributes: bytes, reason: str) -> None:
 
 def test_feel_timer_of_a_start_event_must_give_a_valid_timer_at_deployment() -> None:
     xml = (FIXTURES / "timer-start-feel.bpmn").read_bytes()
-    xml = xml.replace(b'&quot;PT10S&quot;', b'&quot;every day&quot;')
+    xml = xml.replace(b"&quot;PT10S&quot;", b"&quot;every day&quot;")
     with pytest.raises(BpmnParseError) as caught:
         parse_bpmn(xml, "bad-feel-timer.bpmn")
     (problem,) = caught.value.problems

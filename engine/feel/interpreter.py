@@ -444,7 +444,7 @@ def _materialize(env: Env, sources: list[tuple[str, Fn, Fn | None]]) -> list[tup
             if not ((ts is int or ts is Decimal) and (te is int or te is Decimal)):
                 raise InvalidValue("a for/some/every range needs numbers at both ends")
             count = abs(int(end_v - start_v)) + 1
-            env.state.spend(count)
+            env.state.spend(count // 8 + 1)  # cheap to build; the loop pays per iteration
             step = 1 if start_v <= end_v else -1
             items: Any = [start_v + step * k for k in range(count)]
         else:
@@ -594,7 +594,7 @@ def _function_def(node: ast.FunctionDef) -> Fn:
             if state.depth >= MAX_CALL_DEPTH:
                 raise FeelEvaluationError(
                     f"functions call each other too deeply (more than {MAX_CALL_DEPTH} levels)")
-            state.spend()
+            state.spend(_CALL_COST)
             state.depth += 1
             try:
                 scope = Env(dict(zip(params, args, strict=False)), env, state)
@@ -605,6 +605,9 @@ def _function_def(node: ast.FunctionDef) -> Fn:
         return FeelFunction(params, invoke, name="function")
 
     return define
+
+
+_CALL_COST = 10  # a user function call costs about ten loop iterations
 
 
 def call_function(f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None,

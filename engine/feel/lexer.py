@@ -60,13 +60,15 @@ _TYPE_NAMES = re.compile(
 _WS = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)+", re.S)
 _WORD = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
 _WORD_RUN = re.compile(r"(?:[^\W\d][\w$]*|\$[\w$]*)(?: +(?:[^\W\d][\w$]*|\$[\w$]*))*")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"', re.S)
 _BACKTICK = re.compile(r"`([^`]+)`")
 _PARAM = re.compile(
     r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)\s*:(?!=)"
 )
 _CONTEXT_KEY = re.compile(r'[^"{}:,\[\]`]+')
+_OPEN_RANGE_END = re.compile(r"\s*(?:$|[,)\]}=]|!=|(?:and|or|then|else|return|satisfies)\b)")
+_DIGITS = frozenset("0123456789")
 _NOT_NAMES = {"instance", "of", "not"}
 _CALL_FOLLOWS = re.compile(r"\s*\(")
 _INSTANCE_OF = re.compile(r"instance\s+of\b")
@@ -211,8 +213,8 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             pos = m.end()
             prev = "STRING"
             yield tok("STRING", unescape_string(m.group(0)[1:-1]), start, pos)
-        elif c.isdigit() or (c == "." and not value_ended and pos + 1 < n
-                             and text[pos + 1].isdigit()):
+        elif c in _DIGITS or (c == "." and not value_ended and pos + 1 < n
+                              and text[pos + 1] in _DIGITS):
             m = _NUMBER.match(text, pos)
             assert m is not None
             pos = m.end()
@@ -298,6 +300,12 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                     raise FeelSyntaxError(f"unexpected character {c!r}", expression=text,
                                           position=pos)
                 pos += 1
+                # "]1..10[" is the ISO way to write the open range (1..10)
+                if kind == "RSQB" and not value_ended and prev not in ("LSQB", "COMMA") or (
+                        kind == "RSQB" and prev == "" ):
+                    kind = "LPAR"
+                elif kind == "LSQB" and value_ended and _OPEN_RANGE_END.match(text, pos):
+                    kind = "RPAR"
             if kind in ("LPAR", "LSQB", "LBRACE"):
                 if len(stack) >= MAX_NESTING:
                     raise FeelSyntaxError(

@@ -231,12 +231,15 @@ def _syntax_error(text: str, exc: Exception) -> FeelSyntaxError:
     if isinstance(exc, UnexpectedToken):
         tok = exc.token
         pos = _pos(tok) if tok.type != "$END" else len(text)
-        if tok.type == "$END":
-            found = "the end of the expression"
-        else:
-            found = f"'{tok.value}'"
+        found = "end of the expression" if tok.type == "$END" else f"'{tok.value}'"
         expected = sorted(_TOKEN_TEXT[e] for e in exc.expected if e in _TOKEN_TEXT)
-        hint = f"; expected {' or '.join(expected[:4])}" if expected and len(expected) <= 4 else ""
+        closing = [_TOKEN_TEXT[e] for e in ("RPAR", "RSQB", "RBRACE") if e in exc.expected]
+        if expected and len(expected) <= 4:
+            hint = f"; expected {' or '.join(expected)}"
+        elif closing:
+            hint = f"; expected {' or '.join(closing)} or an operator"
+        else:
+            hint = ""
         return FeelSyntaxError(f"unexpected {found}{hint}", expression=text, position=pos)
     if isinstance(exc, (UnexpectedCharacters, UnexpectedInput)):
         return FeelSyntaxError("unexpected input", expression=text,
@@ -254,6 +257,8 @@ def parse_expression(text: str) -> ast.Node:
         raise _syntax_error(text, exc) from None
     except RecursionError:
         raise FeelSyntaxError("expression is nested too deeply", expression=text) from None
+    except Exception as exc:  # noqa: BLE001 - the caller must only ever see FeelError
+        raise FeelSyntaxError(f"cannot parse the expression ({exc!r})", expression=text) from None
 
 
 def parse_unary_tests(text: str) -> ast.UnaryTests:
@@ -266,6 +271,8 @@ def parse_unary_tests(text: str) -> ast.UnaryTests:
         first = _syntax_error(text, exc)
     except RecursionError:
         raise FeelSyntaxError("unary tests are nested too deeply", expression=text) from None
+    except Exception as exc:  # noqa: BLE001 - the caller must only ever see FeelError
+        raise FeelSyntaxError(f"cannot parse the unary tests ({exc!r})", expression=text) from None
     # "not(x) = y" is an expression, not a negation: retry as plain tests like feel-scala
     if text.lstrip().startswith("not"):
         try:

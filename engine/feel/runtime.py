@@ -14,7 +14,7 @@ from .errors import FeelEvaluationError
 from .values import from_python
 
 MISSING: Any = object()
-DEFAULT_BUDGET = 5_000_000  # loop iterations and calls; about 5 s of work at most
+DEFAULT_BUDGET = 2_000_000  # loop iterations (a call counts 10): at most about 2 s of work
 MAX_CALL_DEPTH = 120
 
 

@@ -1,0 +1,132 @@
+"""The public API the engine calls: compile cache, errors with positions, BPMN's ``=``
+marker, JSON conversion, the injectable clock and variable conversion."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from engine import feel
+
+
+def test_compile_is_cached_by_text() -> None:
+    a = feel.compile("x + 1")
+    assert a is feel.compile("x + 1")
+    assert a.evaluate({"x": 1}) == 2
+    assert a.evaluate({"x": 41}) == 42
+
+
+def test_bpmn_expression_marker() -> None:
+    assert feel.is_expression("=a + 1")
+    assert feel.is_expression("  = a")
+    assert not feel.is_expression("a + 1")
+    assert not feel.is_expression(None)
+    assert feel.strip_expression_marker(" =a + 1") == "a + 1"
+    assert feel.strip_expression_marker("plain") == "plain"
+    assert feel.evaluate("= 1 + 2") == 3
+
+
+@pytest.mark.parametrize(("expression", "position", "fragment"), [
+    ("1 +", 3, "end of the expression"),
+    ("(1 + 2", 6, "expected ')'"),
+    ('"unterminated', 0, "unterminated string"),
+    ("a ! b", 2, "unexpected character"),
+    ("if x then 1", 11, "expected 'else'"),
+    ("", 0, "empty"),
+    ("{a 1}", 4, "expected ':'"),
+])
+def test_syntax_errors_say_where(expression: str, position: int, fragment: str) -> None:
+    with pytest.raises(feel.FeelSyntaxError) as err:
+        feel.compile(expression)
+    assert err.value.position == position
+    assert fragment in err.value.message
+    assert isinstance(err.value, feel.FeelError)
+    assert "column" in str(err.value) or expression == ""
+
+
+def test_syntax_error_line_and_column() -> None:
+    with pytest.raises(feel.FeelSyntaxError) as err:
+        feel.compile("{\n  a: 1,\n  b: )\n}")
+    assert (err.value.line, err.value.column) == (3, 6)
+
+
+def test_evaluation_failures_are_feel_errors() -> None:
+    with pytest.raises(feel.FeelEvaluationError, match="input value"):
+        feel.evaluate("? > 1")
+    with pytest.raises(feel.FeelEvaluationError, match="assertion"):
+        feel.evaluate('assert(x, x > 10, "x too small")', {"x": 1})
+    with pytest.raises(feel.FeelError):
+        feel.evaluate("{a: 1}.f(1)")
+
+
+def test_results_as_python_values() -> None:
+    assert feel.evaluate("2.50 * 2") == 5 and type(feel.evaluate("2.50 * 2")) is int
+    assert feel.evaluate("1 / 4") == Decimal("0.25")
+    assert feel.evaluate("[1.0, 1.5]") == [1, Decimal("1.5")]
+    assert feel.evaluate("{a: 2.0}") == {"a": 2}
+    assert type(feel.evaluate("{a: 2.0}")["a"]) is int
+
+
+def test_to_json_value() -> None:
+    value = feel.evaluate(
+        '{n: 1.5, i: 2.0, d: @"2024-01-02", t: @"10:00:00", dt: @"2024-01-02T03:04:05Z",'
+        ' z: @"2024-01-02T03:04:05@Asia/Shanghai", dtd: @"P1DT12H", ymd: @"P14M",'
+        ' l: [null, true, "s"], r: [1..2]}')
+    assert feel.to_json_value(value) == {
+        "n": 1.5, "i": 2, "d": "2024-01-02", "t": "10:00:00", "dt": "2024-01-02T03:04:05Z",
+        "z": "2024-01-02T03:04:05+08:00[Asia/Shanghai]", "dtd": "PT36H", "ymd": "P1Y2M",
+        "l": [None, True, "s"], "r": "[1..2]",
+    }
+
+
+def test_clock_is_injectable() -> None:
+    pinned = dt.datetime(2030, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+    assert feel.evaluate("now()", now=pinned) == pinned
+    assert feel.evaluate("today()", now=pinned) == dt.date(2030, 5, 6)
+    naive = dt.datetime(2030, 5, 6, 7, 8, 9)
+    assert feel.evaluate("now()", now=naive).tzinfo is not None
+    assert feel.compile("today() + duration(\"P1D\")").evaluate(now=pinned) == dt.date(2030, 5, 7)
+    assert isinstance(feel.evaluate("now()"), dt.datetime)
+
+
+def test_variables_from_json_and_python() -> None:
+    assert feel.evaluate("x.y[1] + 0.2", {"x": {"y": [0.1]}}) == Decimal("0.3")
+    assert feel.evaluate("t", {"t": (1, 2)}) == [1, 2]
+    assert feel.evaluate("x", {"x": float("nan")}) is None
+    assert feel.evaluate("x", {"x": object()}) is None
+    assert feel.evaluate("d + duration(\"P1D\")", {"d": dt.date(2024, 1, 1)}) == dt.date(2024, 1, 2)
+    assert feel.evaluate("k", {"k": {1: "a"}}) == {"1": "a"}
+
+
+def test_warnings_explain_nulls() -> None:
+    value, warnings = feel.compile("missing + 1").evaluate_with_warnings({})
+    assert value is None
+    assert any("missing" in w for w in warnings)
+    value, warnings = feel.compile("nope(1)").evaluate_with_warnings()
+    assert value is None and any("nope" in w for w in warnings)
+
+
+def test_names_with_spaces_and_builtin_names() -> None:
+    assert feel.evaluate('date and time("2020-01-01T00:00:00Z") < now()') is True
+    # a local date-time and a zoned one are not comparable: null, as in feel-scala
+    assert feel.evaluate('date and time("2020-01-01T00:00:00") < now()') is None
+    assert feel.evaluate("x and y", {"x": True, "y": False}) is False
+    assert feel.evaluate("a and (b or c)", {"a": True, "b": False, "c": True}) is True
+    assert feel.evaluate("date and time", {"date": True, "time": True}) is True
+    assert feel.evaluate('last day of month(date("2021-02-03"))') == 28
+    assert feel.evaluate('string length ("abc")') == 3
+    assert feel.evaluate("{day of week: 1}.`day of week`") == 1
+    assert feel.evaluate("get or else(null, 1)") == 1
+    assert feel.evaluate("or([false, true]) and and([true])") is True
+
+
+def test_comments_are_ignored() -> None:
+    assert feel.evaluate("1 + /* two */ 2 // three\n") == 3
+
+
+def test_budget_stops_long_loops() -> None:
+    with pytest.raises(feel.FeelEvaluationError, match="too long"):
+        feel.evaluate("for i in 1..100000 return i", budget=1000)
+    assert len(feel.evaluate("for i in 1..1000 return i")) == 1000

@@ -337,9 +337,7 @@ class Engine:
     async def broadcast_signal(
         self, signal_name: str, variables: Mapping[str, Any] | None = None
     ) -> int:
-        return await self._submit(
-            lambda m: commands.broadcast_signal(m, signal_name, variables)
-        )
+        return await self._submit(lambda m: commands.broadcast_signal(m, signal_name, variables))
 
     # ------------------------------------------------------------------ incidents and decisions
 

@@ -18,9 +18,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.runtime import Clock, Engine
 from tests.bpmn.diagram import MAIN_DIAGRAM
-
-runtime = pytest.importorskip("engine.runtime", reason="the embedded engine is not importable")
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)  # a Monday morning
@@ -184,10 +183,10 @@ class Case:
 
 
 @pytest.fixture
-async def engine() -> AsyncIterator[Any]:
-    clock = runtime.Clock(controlled=True)
+async def engine() -> AsyncIterator[Engine]:
+    clock = Clock(controlled=True)
     clock.pin(int(T0.timestamp() * 1000))
-    eng = runtime.Engine(None, clock=clock, synchronous="NORMAL")
+    eng = Engine(None, clock=clock, synchronous="NORMAL")
     await eng.start()
     await eng.deploy([(MAIN_DIAGRAM.name, MAIN_DIAGRAM.read_bytes())])
     try:

@@ -122,9 +122,17 @@ class Engine:
     def add_jobs_available_listener(self, listener: JobsAvailableListener) -> None:
         self._writer.listeners.append(listener)
 
-    @property
-    def stats(self) -> dict[str, int]:
-        return {"batches": self._writer.batches, "commands": self._writer.commands}
+    def stats(self) -> dict[str, Any]:
+        """Counters and histograms for /metrics (``*_total`` are monotonic); cheap to call."""
+        w = self._writer
+        return {
+            "commands_total": w.commands,
+            "batches_total": w.batches,
+            "records_total": w.records,
+            "command_queue_depth": w.queue.qsize(),
+            "batch_size": w.batch_sizes.snapshot(),
+            "commit_latency_seconds": w.commit_seconds.snapshot(),
+        }
 
     async def _submit(self, fn: Any) -> Any:
         if not self._started:

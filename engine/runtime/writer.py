@@ -22,6 +22,7 @@ import heapq
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +59,33 @@ class _Item:
         self.error: BaseException | None = None
 
 
+class Histogram:
+    """Cumulative-bucket histogram in the shape the management port's /metrics expects."""
+
+    def __init__(self, bounds: tuple[float, ...]) -> None:
+        self.bounds = bounds
+        self.counts = [0] * len(bounds)
+        self.sum = 0.0
+        self.count = 0
+
+    def observe(self, value: float) -> None:
+        self.sum += value
+        self.count += 1
+        for i, bound in enumerate(self.bounds):
+            if value <= bound:
+                self.counts[i] += 1
+                break
+
+    def snapshot(self) -> dict[str, Any]:
+        cumulative = 0
+        buckets: list[tuple[float, int]] = []
+        for bound, n in zip(self.bounds, self.counts, strict=True):
+            cumulative += n
+            buckets.append((bound, cumulative))
+        buckets.append((float("inf"), self.count))
+        return {"buckets": buckets, "sum": self.sum, "count": self.count}
+
+
 _WAKE = object()
 _STOP = object()
 _KILL = object()
@@ -89,6 +117,11 @@ class Writer:
         self._poisoned_due: set[tuple[int, int]] = set()
         self.batches = 0
         self.commands = 0
+        self.records = 0
+        self.batch_sizes = Histogram((1, 2, 5, 10, 20, 50, 100, 200, 500, 1000))
+        self.commit_seconds = Histogram(
+            (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
+        )
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -206,6 +239,8 @@ class Writer:
                 item.error = None
         batch = WriteBatch()
         self.state.flush(batch)
+        records = len(batch.records)
+        started = time.perf_counter()
         try:
             self.store.commit(batch)
         except Exception as exc:
@@ -215,8 +250,11 @@ class Writer:
             self.machine = self._load()
             self._answer(items)
             return
+        self.commit_seconds.observe(time.perf_counter() - started)
+        self.batch_sizes.observe(len(items))
         self.batches += 1
         self.commands += len(items)
+        self.records += records
         m = self.machine
         assert m is not None
         self._answer(items)

@@ -55,7 +55,7 @@ async def test_full_queue_is_resource_exhausted() -> None:
 
 async def test_commands_waiting_together_share_one_commit(engine: Engine) -> None:
     await engine.deploy([("p.bpmn", XML)])
-    before = engine.stats["batches"]
+    before = engine.stats()["batches_total"]
     release, blocker = await _block(engine)
     waiting = [
         asyncio.create_task(engine.create_process_instance(bpmn_process_id="p")) for _ in range(50)
@@ -64,7 +64,8 @@ async def test_commands_waiting_together_share_one_commit(engine: Engine) -> Non
     release.set()
     await blocker
     await asyncio.gather(*waiting)
-    assert engine.stats["batches"] - before <= 3  # the blocker's batch + one or two more
+    assert engine.stats()["batches_total"] - before <= 3  # the blocker's batch + one or two more
+    assert engine.stats()["batch_size"]["count"] == engine.stats()["batches_total"]
 
 
 async def test_failing_command_does_not_take_its_batch_down(engine: Engine) -> None:

@@ -21,7 +21,8 @@ install: $(STAMP)
 # the diagram.
 $(NODE_STAMP): package.json
 	@if command -v npm >/dev/null 2>&1; then \
-	  npm install --no-audit --no-fund --loglevel=error && rm -f node_modules/.installed-* && touch $@; \
+	  npm install --no-audit --no-fund --loglevel=error && npm run --silent build:lint \
+	    && rm -f node_modules/.installed-* && touch $@; \
 	else echo "npm not found: skipping zbctl, bpmn-js and the diagram linter"; fi
 
 node: $(NODE_STAMP)
@@ -37,6 +38,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy engine domain workers api shenhou
+	@if command -v npm >/dev/null 2>&1; then npm run --silent lint:bpmn; fi
 
 bench: $(STAMP)
 	$(PY) -m bench

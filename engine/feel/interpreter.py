@@ -22,7 +22,7 @@ from .errors import FeelError, FeelEvaluationError, InvalidValue
 from .operators import ARITHMETIC, negate
 from .runtime import MAX_CALL_DEPTH, MISSING, Env, State
 from .temporal import properties
-from .values import FeelFunction, FeelRange, compare, equal, kind, type_name
+from .values import FeelFunction, FeelRange, compare, equal, from_float, kind, type_name
 
 Fn = Callable[[Env], Any]
 Test = Callable[[Env, Any], Any]  # unary test: (env, input) -> True/False/None
@@ -440,6 +440,10 @@ def _materialize(env: Env, sources: list[tuple[str, Fn, Fn | None]]) -> list[tup
         start_v = source(env)
         if end is not None:
             end_v = end(env)
+            if type(start_v) is float:
+                start_v = from_float(start_v)
+            if type(end_v) is float:
+                end_v = from_float(end_v)
             ts, te = type(start_v), type(end_v)
             if not ((ts is int or ts is Decimal) and (te is int or te is Decimal)):
                 raise InvalidValue("a for/some/every range needs numbers at both ends")
@@ -448,6 +452,8 @@ def _materialize(env: Env, sources: list[tuple[str, Fn, Fn | None]]) -> list[tup
             step = 1 if start_v <= end_v else -1
             items: Any = [start_v + step * k for k in range(count)]
         else:
+            if type(start_v) is tuple:
+                start_v = list(start_v)
             if type(start_v) is not list:
                 raise InvalidValue(f"can't iterate over {type_name(start_v)}")
             items = start_v
@@ -565,7 +571,7 @@ def _filter(node: ast.Filter) -> Fn:
                 probe = cond(env)
             except FeelEvaluationError:
                 probe = None
-            if type(probe) in (int, Decimal):
+            if type(probe) in (int, Decimal, float):
                 return _index(v, probe)
         if not v:
             return []

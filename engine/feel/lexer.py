@@ -68,6 +68,7 @@ _PARAM = re.compile(
 )
 _CONTEXT_KEY = re.compile(r'[^"{}:,\[\]`]+')
 _OPEN_RANGE_END = re.compile(r"\s*(?:$|[,)\]}=]|!=|(?:and|or|then|else|return|satisfies)\b)")
+_QUALIFIED_NAME = re.compile(r"[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*")
 _DIGITS = frozenset("0123456789")
 _NOT_NAMES = {"instance", "of", "not"}
 _CALL_FOLLOWS = re.compile(r"\s*\(")
@@ -107,10 +108,6 @@ _VALUE_END = {"NAME", "NUMBER", "STRING", "RPAR", "RSQB", "RBRACE", "TRUE", "FAL
               "QMARK", "TYPENAME"}
 
 
-def _unescape_backtick(text: str) -> str:
-    return text[1:-1] if text.startswith("`") else text
-
-
 def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
     """Yield lark tokens for ``text``; raise :class:`FeelSyntaxError` on a character FEEL
     does not know or on nesting deeper than ``MAX_NESTING``."""
@@ -119,19 +116,10 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
     # one entry per open bracket: "(" plain, "c" call arguments, "[" and "{"
     stack: list[str] = []
     prev = ""  # type of the previous token
-    line_starts = None
 
     def tok(kind: str, value: str, start: int, end: int) -> Token:
-        nonlocal line_starts
-        if line_starts is None:
-            line = 1
-            col = start + 1
-        else:  # pragma: no cover - computed lazily below
-            line, col = 1, start + 1
-        if "\n" in text:
-            line = text.count("\n", 0, start) + 1
-            col = start - text.rfind("\n", 0, start)
-        return Token(kind, value, start, line, col, end_pos=end)
+        # line/column are computed only when an error is reported (errors.FeelError)
+        return Token(kind, value, start, end_pos=end)
 
     expect_key = False  # next thing is a context key
     expect_param = False  # next thing may be a named parameter
@@ -149,7 +137,7 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             expect_type = False
             m = _TYPE_NAMES.match(text, pos)
             if m is None:
-                m = re.compile(r"[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*").match(text, pos)
+                m = _QUALIFIED_NAME.match(text, pos)
             if m is None:
                 raise FeelSyntaxError("expected a type name after 'instance of'",
                                       expression=text, position=pos)
@@ -238,7 +226,7 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                 yield tok("NAME", m.group(0), start, pos)
                 continue
             if unary_tests and first and text.startswith("not", pos):
-                m = re.compile(r"not\s*\(").match(text, pos)
+                m = _CALL_FOLLOWS.match(text, pos + 3)
                 if m is not None:
                     pos += 3
                     prev = "NOT"
@@ -360,4 +348,3 @@ def unescape_string(body: str) -> str:
 
 
 __all__ = ["MAX_NESTING", "tokenize", "unescape_string"]
-_ = _unescape_backtick

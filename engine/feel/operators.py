@@ -12,13 +12,22 @@ from typing import Any
 
 from .errors import InvalidValue
 from .temporal import add_duration, add_months, duration_millis, time_difference
-from .values import DECIMAL, YearsMonthsDuration, normalize_int, to_string
+from .values import DECIMAL, YearsMonthsDuration, from_float, normalize_int, to_string
 
 _D = dt.date
 _DT = dt.datetime
 _T = dt.time
 _TD = dt.timedelta
 _YM = YearsMonthsDuration
+
+
+def _floats(x: Any, y: Any) -> tuple[Any, Any, type, type]:
+    """Variables keep JSON floats as they came; read them as the decimal they print as."""
+    if type(x) is float:
+        x = from_float(x)
+    if type(y) is float:
+        y = from_float(y)
+    return x, y, type(x), type(y)
 
 
 def _fail(verb: str, x: Any, y: Any) -> InvalidValue:
@@ -40,6 +49,8 @@ def _same_kind(x: Any, y: Any) -> bool:
 
 def add(x: Any, y: Any) -> Any:
     tx, ty = type(x), type(y)
+    if tx is float or ty is float:
+        x, y, tx, ty = _floats(x, y)
     if tx is int and ty is int:
         return normalize_int(x + y)
     if (tx is int or tx is Decimal) and (ty is int or ty is Decimal):
@@ -65,6 +76,8 @@ def add(x: Any, y: Any) -> Any:
 
 def subtract(x: Any, y: Any) -> Any:
     tx, ty = type(x), type(y)
+    if tx is float or ty is float:
+        x, y, tx, ty = _floats(x, y)
     if tx is int and ty is int:
         return normalize_int(x - y)
     if (tx is int or tx is Decimal) and (ty is int or ty is Decimal):
@@ -99,6 +112,8 @@ def _int_value(n: Any) -> int:
 
 def multiply(x: Any, y: Any) -> Any:
     tx, ty = type(x), type(y)
+    if tx is float or ty is float:
+        x, y, tx, ty = _floats(x, y)
     if tx is int and ty is int:
         return normalize_int(x * y)
     num_x = tx is int or tx is Decimal
@@ -120,6 +135,8 @@ def multiply(x: Any, y: Any) -> Any:
 
 def divide(x: Any, y: Any) -> Any:
     tx, ty = type(x), type(y)
+    if tx is float or ty is float:
+        x, y, tx, ty = _floats(x, y)
     num_x = tx is int or tx is Decimal
     num_y = ty is int or ty is Decimal
     if num_x and num_y:
@@ -151,6 +168,8 @@ def divide(x: Any, y: Any) -> Any:
 
 def power(x: Any, y: Any) -> Any:
     tx, ty = type(x), type(y)
+    if tx is float or ty is float:
+        x, y, tx, ty = _floats(x, y)
     if not ((tx is int or tx is Decimal) and (ty is int or ty is Decimal)):
         raise _fail("raise", x, y)
     if y == y.to_integral_value() if ty is Decimal else True:
@@ -171,6 +190,8 @@ def power(x: Any, y: Any) -> Any:
 
 
 def negate(x: Any) -> Any:
+    if type(x) is float:
+        x = from_float(x)
     t = type(x)
     if t is int:
         return -x

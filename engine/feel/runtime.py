@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 from .errors import FeelEvaluationError
-from .values import from_python
+from .values import from_variable
 
 MISSING: Any = object()
 DEFAULT_BUDGET = 2_000_000  # loop iterations (a call counts 10): at most about 2 s of work
@@ -42,7 +42,7 @@ class State:
         if v is MISSING:
             self.warnings.append(f"no variable found with name '{name}'")
             return None
-        v = from_python(v)
+        v = from_variable(v)
         self.top[name] = v
         return v
 

@@ -153,7 +153,7 @@ def type_name(v: Any) -> str:
     t = type(v)
     if t is bool:
         return "boolean"
-    if t is int or t is Decimal:
+    if t is int or t is Decimal or t is float:
         return "number"
     if t is str:
         return "string"
@@ -184,7 +184,7 @@ _NUM, _STR, _BOOL, _DATE, _LTIME, _TIME, _LDT, _DT, _YM, _DTD, _LIST, _CTX = ran
 
 def kind(v: Any) -> int:
     t = type(v)
-    if t is int or t is Decimal:
+    if t is int or t is Decimal or t is float:
         return _NUM
     if t is str:
         return _STR
@@ -221,6 +221,10 @@ def _time_key(t: dt.time) -> Any:
 
 def compare(x: Any, y: Any) -> int | None:
     """-1/0/1 for two comparable values of the same type, else None."""
+    if type(x) is float:
+        x = from_float(x)
+    if type(y) is float:
+        y = from_float(y)
     kx = kind(x)
     if kx != kind(y) or kx not in _ORDERED:
         return None
@@ -236,6 +240,10 @@ def equal(x: Any, y: Any) -> bool | None:
     """FEEL ``=``: null equals only null; different types give None (feel-scala: null)."""
     if x is None or y is None:
         return x is None and y is None
+    if type(x) is float:
+        x = from_float(x)
+    if type(y) is float:
+        y = from_float(y)
     kx = kind(x)
     if kx != kind(y):
         return None
@@ -262,7 +270,7 @@ def equal(x: Any, y: Any) -> bool | None:
 
 def is_number(v: Any) -> bool:
     t = type(v)
-    return t is int or t is Decimal
+    return t is int or t is Decimal or t is float
 
 
 def to_decimal(v: int | Decimal) -> Decimal:
@@ -296,6 +304,26 @@ def from_float(f: float) -> Decimal | int | None:
 
 
 # ---------------------------------------------------------------------------- conversions
+
+_CLEAN = frozenset({str, int, bool, type(None), Decimal, dict, list, dt.date, dt.time,
+                    dt.datetime, dt.timedelta})
+
+
+def from_variable(v: Any) -> Any:
+    """A variable's value as the interpreter reads it, converted lazily.
+
+    JSON-shaped values (dicts, lists, str, int, float, bool, None) are used as they are, so
+    that a condition over a large order does not pay for copying it: floats are read as
+    decimals wherever a number is used (``values.compare``, ``operators``, built-in
+    arguments, results).  Anything else is converted deeply with :func:`from_python`.
+    """
+    t = type(v)
+    if t in _CLEAN:
+        return v
+    if t is float:
+        return from_float(v)
+    return from_python(v)
+
 
 def from_python(v: Any) -> Any:
     """Make an input value a FEEL value; returns the very same object when nothing changes.
@@ -350,10 +378,14 @@ def to_python(v: Any) -> Any:
     t = type(v)
     if t is Decimal:
         return number_result(v)
+    if t is float:
+        return number_result(from_float(v))
+    if t is tuple:
+        return [to_python(i) for i in v]
     if t is list:
         return [to_python(i) for i in v]
     if t is dict:
-        return {k: to_python(i) for k, i in v.items()}
+        return {k if type(k) is str else str(k): to_python(i) for k, i in v.items()}
     return v
 
 

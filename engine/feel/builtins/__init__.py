@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import FeelEvaluationError, InvalidValue
 from ..runtime import MISSING, State
+from ..values import from_python
 
 
 class NoMatch(Exception):  # noqa: N818 - control flow: try the next overload
@@ -76,6 +77,7 @@ def invoke_builtin(name: str, overloads: list[Builtin], positional: list[Any] | 
         if args is None:
             continue
         matched = True
+        args = [from_python(a) for a in args]
         try:
             if b.needs_state:
                 return b.fn(state, *args)

@@ -22,6 +22,10 @@ NAME_KEYS = frozenset(
     {"name", "deceased_name", "reporter_name", "contact_name", "family_name", "full_name"}
 )
 
+# Keys whose values are identity-document numbers of any kind (passports and permits do not
+# match the citizen-ID pattern, so they are masked by key).
+ID_KEYS = frozenset({"id_number", "citizen_id", "passport_number", "other_id_number"})
+
 _configured = False
 
 
@@ -36,9 +40,18 @@ def mask_name(name: str) -> str:
     return name[:1] + "*" * max(len(name) - 1, 1) if name else name
 
 
+def mask_id_number(number: str) -> str:
+    """Keep the last 4 characters of any ID number: E12345678 → *****5678."""
+    return "*" * max(len(number) - 4, 1) + number[-4:] if len(number) > 4 else "*" * len(number)
+
+
 def _mask_value(key: str, value: Any) -> Any:
     if isinstance(value, str):
-        return mask_name(value) if key in NAME_KEYS else mask_text(value)
+        if key in NAME_KEYS:
+            return mask_name(value)
+        if key in ID_KEYS:
+            return mask_id_number(value)
+        return mask_text(value)
     if isinstance(value, Mapping):
         return {k: _mask_value(str(k), v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -18,7 +18,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from domain.clock import SHANGHAI
-from domain.ledger import Ledger, database_url, make_engine, upgrade_database
+from domain.ledger import Ledger, database_url, make_engine
+from domain.ledger.tables import Base
 
 PG_ADMIN_URL = database_url(
     os.environ.get("DATABASE_URL_TEST") or "postgresql://postgres@127.0.0.1:5432/test"
@@ -100,7 +101,9 @@ def clock() -> SteppingClock:
 
 @pytest.fixture
 def ledger(db_url: str, clock: SteppingClock) -> Iterator[Ledger]:
-    upgrade_database(db_url)
+    """A ledger on an empty schema. Built with ``create_all`` for speed: test_migrations proves
+    the migrated schema equals these models (``compare_metadata`` is empty on both databases)."""
     engine = make_engine(db_url)
+    Base.metadata.create_all(engine)
     yield Ledger(engine, clock=clock)
     engine.dispose()

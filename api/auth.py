@@ -16,7 +16,7 @@ import asyncio
 import hmac
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
 from fastapi import Depends, Request
@@ -150,6 +150,21 @@ def require(*roles: str) -> Callable[..., Coroutine[Any, Any, Principal]]:
         return principal
 
     return dependency
+
+
+# Callers admitted per route family (Annotated, so FastAPI resolves them per request).
+Anyone = Annotated[Principal, Depends(current_principal)]
+Intake = Annotated[Principal, Depends(require("hotline", "grid"))]
+UnitStaff = Annotated[
+    Principal, Depends(require("health", "police", "civil", "hrss", "dpf", "funeral", "grid"))
+]
+Grid = Annotated[Principal, Depends(require("grid"))]
+Health = Annotated[Principal, Depends(require("health"))]
+Police = Annotated[Principal, Depends(require("police"))]
+Funeral = Annotated[Principal, Depends(require("funeral"))]
+BenefitUnits = Annotated[Principal, Depends(require("civil", "hrss", "dpf"))]
+HotlineOrSupervisor = Annotated[Principal, Depends(require("hotline", "supervisor"))]
+ProofDesk = Annotated[Principal, Depends(require("hotline", "health", "police", "funeral"))]
 
 
 def check_township(principal: Principal, township: str) -> None:

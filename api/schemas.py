@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from domain.enums import ActionKind, CertificateForm
+from domain.enums import ActionKind, CertificateForm, Unit
 
 EXAMPLE_REPORT: dict[str, Any] = {
     "deceased": {
@@ -37,12 +37,14 @@ class _Body(BaseModel):
 
 
 class AcknowledgementIn(_Body):
-    """A unit read the death summary (指令). The unit is the caller's role."""
+    """A unit read the death summary (指令). ``unit`` defaults to the caller's own unit; it
+    must be a unit the caller's role acts for."""
 
+    unit: Unit | None = None
     acknowledged_at: datetime | None = Field(
         default=None, description="when it was read; default: now"
     )
-    model_config = ConfigDict(json_schema_extra={"examples": [{}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"unit": "police"}]})
 
 
 class CertificateIn(_Body):
@@ -53,7 +55,11 @@ class CertificateIn(_Body):
     """
 
     code: str = Field(min_length=5, max_length=40)
-    form: CertificateForm = CertificateForm.PAPER
+    forms: list[CertificateForm] = Field(
+        default_factory=lambda: [CertificateForm.PAPER],
+        min_length=1,
+        description="paper and/or electronic (both from 2027-01-01, equally valid)",
+    )
     issuer_name: str = Field(min_length=1, max_length=100)
     issuer_uscc: str = Field(min_length=18, max_length=18)
     serial: int | None = Field(default=None, ge=1, le=9999)
@@ -63,7 +69,7 @@ class CertificateIn(_Body):
             "examples": [
                 {
                     "code": "330226194403150011",
-                    "form": "paper",
+                    "forms": ["paper"],
                     "issuer_name": "宁海县桃源街道社区卫生服务中心",
                     "issuer_uscc": "12330226MB0000001X",
                     "issued_at": "2026-11-29T10:30:00+08:00",
@@ -135,6 +141,31 @@ class BenefitActionIn(_Body):
                 }
             ]
         }
+    )
+
+
+class ReportedIn(_Body):
+    """The certificate reached the death information system / the national platform."""
+
+    reported_at: datetime
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"reported_at": "2026-12-02T15:00:00+08:00"}]}
+    )
+
+
+ProofKind = Literal["medical_certificate", "cremation_proof", "deregistration_proof", "death_proof"]
+
+
+class ProofRequestIn(_Body):
+    """The family asks for death proofs: any number, any time (两个不限). ``request_id``
+    makes a retried request safe; without it every call is a new request."""
+
+    request_id: str | None = Field(default=None, min_length=1, max_length=64)
+    kind: ProofKind = "medical_certificate"
+    copies: int = Field(default=1, ge=1, le=20)
+    delivery: Literal["in_person", "letter", "electronic"] = "electronic"
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"request_id": "req-7f3a", "copies": 2}]}
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.routes import callbacks, cases, family, intake
+
 
 def include_routes(app: FastAPI) -> None:
-    return None
+    for module in (intake, callbacks, cases, family):
+        app.include_router(module.router)

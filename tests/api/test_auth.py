@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import jwt
@@ -27,8 +28,13 @@ def rsa_key() -> rsa.RSAPrivateKey:
 
 
 @pytest.fixture
-def client() -> Iterator[httpx.Client]:
-    with live_api(ApiSettings(shenhou_api_tokens=TOKENS, zeebe_address="127.0.0.1:1")) as c:
+def client(tmp_path: Path) -> Iterator[httpx.Client]:
+    settings = ApiSettings(
+        shenhou_api_tokens=TOKENS,
+        zeebe_address="127.0.0.1:1",
+        database_url=f"sqlite:///{tmp_path}/ledger.db",
+    )
+    with live_api(settings) as c:
         yield c
 
 
@@ -75,13 +81,14 @@ def _jwks(key: rsa.RSAPrivateKey) -> dict[str, object]:
     return {"keys": [jwk]}
 
 
-def test_jwt_from_jwks_is_verified(rsa_key: rsa.RSAPrivateKey) -> None:
+def test_jwt_from_jwks_is_verified(rsa_key: rsa.RSAPrivateKey, tmp_path: Path) -> None:
     with recording_server(Answer(body=_jwks(rsa_key))) as idp:
         settings = ApiSettings(
             shenhou_jwt_jwks_url=f"{idp.url}/jwks",
             shenhou_jwt_issuer="https://idp.test",
             shenhou_jwt_audience="shenhou",
             zeebe_address="127.0.0.1:1",
+            database_url=f"sqlite:///{tmp_path}/ledger.db",
         )
         with live_api(settings) as client:
             ok = client.get("/me", headers={"Authorization": f"Bearer {_token(rsa_key)}"})
@@ -102,7 +109,9 @@ def test_jwt_from_jwks_is_verified(rsa_key: rsa.RSAPrivateKey) -> None:
     assert idp.requests and idp.requests[0].path == "/jwks"
 
 
-def test_jwt_roles_outside_the_known_set_are_ignored(rsa_key: rsa.RSAPrivateKey) -> None:
+def test_jwt_roles_outside_the_known_set_are_ignored(
+    rsa_key: rsa.RSAPrivateKey, tmp_path: Path
+) -> None:
     from cryptography.hazmat.primitives import serialization
 
     pem = rsa_key.public_key().public_bytes(
@@ -113,6 +122,7 @@ def test_jwt_roles_outside_the_known_set_are_ignored(rsa_key: rsa.RSAPrivateKey)
         shenhou_jwt_issuer="https://idp.test",
         shenhou_jwt_audience="shenhou",
         zeebe_address="127.0.0.1:1",
+        database_url=f"sqlite:///{tmp_path}/ledger.db",
     )
     with live_api(settings) as client:
         token = _token(rsa_key, roles=["admin", "police"], townships=None)

@@ -7,7 +7,8 @@ as on a Camunda 8 cluster:
   most once per evaluation; a decision sees the results of the decisions it *directly* requires as
   variables named by their ``<variable name>`` or, without one, by their decision id;
 * decision-table input expressions are evaluated once; each input entry is a unary test whose
-  ``?`` is the input value; ``true`` matches, ``false`` and ``null`` do not, anything else fails;
+  ``?`` is the input value; ``true`` matches, ``false`` and ``null`` do not (an entry with ``?``
+  that gives a non-boolean is ``null``, as in feel-scala);
 * when no rule matches, the outputs' ``defaultOutputEntry`` values are the result (one value for
   one default, a context for several) and without defaults the result is ``null``, whatever
   the hit policy (COLLECT included);
@@ -20,11 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any, NoReturn
 
 from engine.dmn.errors import DecisionEvaluationError, UnknownDecisionError
-from engine.dmn.expressions import FeelError, is_years_months_duration, to_json
+from engine.dmn.expressions import FeelError, to_json
 from engine.dmn.hit_policies import (
     HitPolicyViolation,
     MatchedRow,
@@ -45,8 +45,8 @@ from engine.dmn.results import (
     EvaluatedInput,
     EvaluatedOutput,
     MatchedRule,
-    to_json_text,
 )
+from engine.dmn.type_refs import type_mismatch
 
 
 def evaluate_decision(
@@ -108,7 +108,10 @@ class _Evaluation:
                 value, inputs, rules = self._decision_table(decision.logic, context)
             else:
                 value, inputs, rules = self._literal(decision.logic, context), (), ()
-            _check_type(decision, value)
+            if decision.type_ref:
+                problem = type_mismatch(decision.type_ref, value)
+                if problem:
+                    _fail(f"{problem} (typeRef of the decision's variable)")
         except _Failure as failure:
             raise DecisionEvaluationError(decision.id, failure.message, self.evaluated) from None
         self.evaluated.append(
@@ -185,14 +188,8 @@ class _Evaluation:
                     f"failed to evaluate the input entry '{entry.text.strip()}' of rule "
                     f"{_rule_label(rule)} for input '{column.name}': {exc}"
                 )
-            if outcome is True:
-                continue
-            if outcome is False or outcome is None:
+            if outcome is not True:  # false, or null (undecidable): the rule does not match
                 return False
-            _fail(
-                f"the input entry '{entry.text.strip()}' of rule {_rule_label(rule)} must give "
-                f"true, false or null, but gave {to_json_text(to_json(outcome))}"
-            )
         return True
 
     def _output_entries(
@@ -248,37 +245,3 @@ def _fail(message: str) -> NoReturn:
 
 def _rule_label(rule: Rule) -> str:
     return f"'{rule.id}' (row {rule.index})" if rule.id else f"{rule.index}"
-
-
-# -------------------------------------------------------------- typeRef check
-
-
-def _check_type(decision: Decision, value: Any) -> None:
-    """dmn-scala's TypeChecker for the decision's ``<variable typeRef>``: ``feel:`` prefix allowed,
-    ``null`` passes, types it does not know (item definitions, ``Any``) are not checked."""
-    if not decision.type_ref or value is None:
-        return
-    type_name = decision.type_ref.removeprefix("feel:")
-    check = _TYPE_CHECKS.get(type_name)
-    if check is None or check(value):
-        return
-    _fail(
-        f"expected the result to be of type '{type_name}' (typeRef of the decision's variable), "
-        f"but found {to_json_text(to_json(value))}"
-    )
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
-_TYPE_CHECKS = {
-    "string": lambda v: isinstance(v, str),
-    "number": _is_number,
-    "boolean": lambda v: isinstance(v, bool),
-    "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
-    "dateTime": lambda v: isinstance(v, dt.datetime),
-    "time": lambda v: isinstance(v, dt.time),
-    "dayTimeDuration": lambda v: isinstance(v, dt.timedelta),
-    "yearMonthDuration": is_years_months_duration,
-}

@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.dmn.expressions import to_json
 from engine.dmn.model import Aggregation, DecisionTable, HitPolicy, Output, Rule
+from engine.dmn.output_values import priority
 from engine.dmn.results import to_json_text
 
 MatchedRow = tuple[Rule, tuple[Any, ...]]
@@ -89,26 +90,11 @@ def _shape(outputs: Sequence[Output], values: tuple[Any, ...]) -> Any:
 def _by_priority(outputs: Sequence[Output], rows: Sequence[MatchedRow]) -> list[MatchedRow]:
     def rank(row: MatchedRow) -> tuple[int, ...]:
         return tuple(
-            _position(output.output_values, value)
+            priority(output.output_values, value)
             for output, value in zip(outputs, row[1], strict=True)
         )
 
     return sorted(rows, key=rank)  # stable: equal ranks keep rule order
-
-
-def _position(literals: tuple[Any, ...], value: Any) -> int:
-    for position, literal in enumerate(literals):
-        if _same_literal(value, literal):
-            return position
-    return len(literals)
-
-
-def _same_literal(value: Any, literal: Any) -> bool:
-    if isinstance(literal, bool) or isinstance(value, bool):
-        return value is literal
-    if isinstance(literal, Decimal):
-        return _is_number(value) and Decimal(str(value)) == literal
-    return isinstance(value, str) and value == literal
 
 
 def _is_number(value: Any) -> bool:

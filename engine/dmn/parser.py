@@ -12,9 +12,6 @@ modeller all of them.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from lxml import etree
@@ -38,6 +35,7 @@ from engine.dmn.model import (
     Output,
     Rule,
 )
+from engine.dmn.output_values import parse_value_list
 from engine.dmn.xml_loading import load_xml
 
 DMN_NAMESPACES: dict[str, str] = {
@@ -478,35 +476,3 @@ def _find_cycle(decisions: dict[str, Decision]) -> list[str] | None:
             if found:
                 return found
     return None
-
-
-_TOKEN = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|([^,"]+))\s*(?:,|$)')
-
-
-def parse_value_list(text: str) -> Iterator[Any]:
-    """The literals of an ``outputValues`` list: ``"high","low"`` or ``1, 2, 3``.
-
-    Strings come back without their quotes, numbers as ``Decimal``, ``true``/``false`` as
-    bools; raises ValueError for anything that is not a comma-separated list of literals.
-    """
-    position = 0
-    text = text.strip()
-    while position < len(text):
-        match = _TOKEN.match(text, position)
-        if match is None or match.end() == position:
-            raise ValueError(f"expected a comma-separated list of literals at '{text[position:]}'")
-        quoted, bare = match.group(1), match.group(2)
-        if quoted is not None:
-            yield quoted.replace('\\"', '"').replace("\\\\", "\\")
-        else:
-            yield _bare_literal(bare.strip())
-        position = match.end()
-
-
-def _bare_literal(text: str) -> Any:
-    if text in ("true", "false"):
-        return text == "true"
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"'{text}' is neither a quoted string, a number nor a boolean") from None

@@ -6,6 +6,8 @@ no variable) feed the table ``fee_band``, which feeds the literal ``letter``.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from engine.dmn import DecisionEvaluationError, UnknownDecisionError, evaluate_decision, parse_dmn
@@ -115,3 +117,14 @@ def test_unknown_decision_id_is_a_lookup_error_naming_the_graph(required_decisio
     assert str(caught.value) == (
         "no decision with id 'nope' in decision requirements graph 'required-decisions'"
     )
+
+
+def test_now_pins_the_clock_of_feel_now_and_today() -> None:
+    """The runtime passes its (controllable) clock, so a decision about deadlines is testable."""
+    drg = parse_dmn(
+        definitions(literal("due", 'string(today()) + " / " + string(now() + duration("P1D"))')),
+        "clock.dmn",
+    )
+    pinned = dt.datetime(2026, 11, 29, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    result = evaluate_decision(drg, "due", {}, now=pinned)
+    assert result.output == "2026-11-29 / 2026-11-30T23:30:00+08:00"

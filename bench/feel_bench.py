@@ -17,7 +17,8 @@ from engine import feel
 from engine.feel.parser import parse_expression
 
 VARIABLES = {
-    "order": {"total": 150, "status": "ok", "items": [{"sku": f"s{i}", "qty": i} for i in range(10)]},
+    "order": {"total": 150, "status": "ok",
+              "items": [{"sku": f"s{i}", "qty": i} for i in range(10)]},
     "status": "ok",
     "customer": {"name": "Ada", "tier": "gold", "address": {"city": "Zhengzhou"}},
     "amount": 1234.5,

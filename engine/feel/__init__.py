@@ -88,7 +88,7 @@ def _run(expression: str, body: Any, *args: Any) -> Any:
     except MemoryError:
         raise FeelEvaluationError("the expression needs too much memory",
                                   expression=expression) from None
-    except Exception as exc:  # noqa: BLE001 - the engine must only ever see FeelError
+    except Exception as exc:
         raise FeelEvaluationError(f"failed to evaluate the expression: {exc!r}",
                                   expression=expression) from None
 
@@ -168,7 +168,7 @@ def _compile_tree(text: str, node: _ast.Node, build: Any) -> Any:
         raise FeelSyntaxError("the expression is nested too deeply", expression=text) from None
 
 
-def compile(expression: str) -> CompiledExpression:  # noqa: A001 - the API the issue names
+def compile(expression: str) -> CompiledExpression:
     """Parse and compile ``expression`` (a leading BPMN ``=`` is allowed); cached by text."""
     cached = _expression_cache.get(expression)
     if cached is not None:

@@ -48,7 +48,7 @@ class FeelEvaluationError(FeelError):
     """Evaluation failed in a way feel-scala reports as a failure, not as ``null``."""
 
 
-class InvalidValue(Exception):  # noqa: N818 - internal signal, mirrors feel-scala's ValError
+class InvalidValue(Exception):
     """Internal: an operation met a value it cannot handle.
 
     feel-scala turns most of these into ``null`` (a "suppressed failure"); the interpreter

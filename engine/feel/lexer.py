@@ -183,10 +183,7 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             m = _PARAM.match(text, pos)
             if m is not None:
                 name = m.group(1)
-                if name.startswith("`"):
-                    value = name[1:-1]
-                else:
-                    value = " ".join(name.split())
+                value = name[1:-1] if name.startswith("`") else " ".join(name.split())
                 if value not in KEYWORDS:
                     pos = m.start(1) + len(name)
                     prev = "PARAM"
@@ -279,17 +276,19 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             yield tok(kind, word, start, pos)
         else:
             two = text[pos:pos + 2]
-            kind = _TWO_CHAR.get(two)
-            if kind is not None:
+            op = _TWO_CHAR.get(two)
+            if op is not None:
+                kind = op
                 pos += 2
             else:
-                kind = _ONE_CHAR.get(c)
-                if kind is None:
+                op = _ONE_CHAR.get(c)
+                if op is None:
                     raise FeelSyntaxError(f"unexpected character {c!r}", expression=text,
                                           position=pos)
+                kind = op
                 pos += 1
                 # "]1..10[" is the ISO way to write the open range (1..10)
-                if kind == "RSQB" and not value_ended and prev not in ("LSQB", "COMMA") or (
+                if (kind == "RSQB" and not value_ended and prev not in ("LSQB", "COMMA")) or (
                         kind == "RSQB" and prev == "" ):
                     kind = "LPAR"
                 elif kind == "LSQB" and value_ended and _OPEN_RANGE_END.match(text, pos):

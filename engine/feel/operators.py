@@ -176,7 +176,7 @@ def power(x: Any, y: Any) -> Any:
         e = int(y)
         if abs(e) > 999_999_999:
             raise InvalidValue("exponent too large")
-        if tx is int and 0 <= e and (abs(x) < 2 or e * max(abs(x), 1).bit_length() < 120):
+        if tx is int and e >= 0 and (abs(x) < 2 or e * max(abs(x), 1).bit_length() < 120):
             return normalize_int(x**e)
         return DECIMAL.power(Decimal(x), e)
     # non-integral exponent: feel-scala goes through double

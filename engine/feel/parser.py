@@ -44,6 +44,9 @@ class _UnaryLexer(_ExpressionLexer):
         return tokenize(text, unary_tests=True)
 
 
+_Children = list[Any]  # an alias: the class below defines a method named "list"
+
+
 def _pos(t: Any) -> int:
     return int(getattr(t, "start_pos", 0) or 0)
 
@@ -205,16 +208,16 @@ class _Build(Transformer[Token, Any]):
     def atom(self, c: list[Any]) -> ast.Node:  # "(" expression ")"
         return c[1]
 
-    def list(self, c: list[Any]) -> ast.Node:
+    def list(self, c: _Children) -> ast.Node:
         return ast.ListLit(tuple(x for x in c if not isinstance(x, Token)))
 
-    def context(self, c: list[Any]) -> ast.Node:
+    def context(self, c: _Children) -> ast.Node:
         return ast.ContextLit(tuple(x for x in c if isinstance(x, tuple)))
 
-    def entry(self, c: list[Any]) -> tuple[str, ast.Node]:
+    def entry(self, c: _Children) -> tuple[str, ast.Node]:
         return (str(c[0]), c[2])
 
-    def range(self, c: list[Any]) -> ast.Node:
+    def range(self, c: _Children) -> ast.Node:
         return ast.RangeLit(c[1], c[3], str(c[0]) == "[", str(c[4]) == "]")
 
 
@@ -252,12 +255,13 @@ def parse_expression(text: str) -> ast.Node:
     if not text.strip():
         raise FeelSyntaxError("the expression is empty", expression=text, position=0)
     try:
-        return _EXPRESSION_PARSER.parse(text)  # type: ignore[no-any-return]
+        node: ast.Node = _EXPRESSION_PARSER.parse(text)  # type: ignore[assignment]
+        return node
     except (LarkError, FeelError) as exc:
         raise _syntax_error(text, exc) from None
     except RecursionError:
         raise FeelSyntaxError("expression is nested too deeply", expression=text) from None
-    except Exception as exc:  # noqa: BLE001 - the caller must only ever see FeelError
+    except Exception as exc:
         raise FeelSyntaxError(f"cannot parse the expression ({exc!r})", expression=text) from None
 
 
@@ -266,18 +270,19 @@ def parse_unary_tests(text: str) -> ast.UnaryTests:
     if not text.strip():
         return ast.UnaryTests(any_input=True)
     try:
-        return _UNARY_PARSER.parse(text)  # type: ignore[no-any-return]
+        tests: ast.UnaryTests = _UNARY_PARSER.parse(text)  # type: ignore[assignment]
+        return tests
     except (LarkError, FeelError) as exc:
         first = _syntax_error(text, exc)
     except RecursionError:
         raise FeelSyntaxError("unary tests are nested too deeply", expression=text) from None
-    except Exception as exc:  # noqa: BLE001 - the caller must only ever see FeelError
+    except Exception as exc:
         raise FeelSyntaxError(f"cannot parse the unary tests ({exc!r})", expression=text) from None
     # "not(x) = y" is an expression, not a negation: retry as plain tests like feel-scala
     if text.lstrip().startswith("not"):
         try:
-            node = _EXPRESSION_PARSER.parse(text)
-            return ast.UnaryTests(tests=(ast.ExpressionPut(node),))
+            expression: ast.Node = _EXPRESSION_PARSER.parse(text)  # type: ignore[assignment]
+            return ast.UnaryTests(tests=(ast.ExpressionPut(expression),))
         except (LarkError, FeelError, RecursionError):
             pass
     raise first

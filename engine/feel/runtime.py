@@ -37,7 +37,7 @@ class State:
             return None
         try:
             v = raw.get(name, MISSING) if isinstance(raw, dict) else raw(name)
-        except Exception:  # noqa: BLE001 - a variable provider must not break evaluation
+        except Exception:
             v = MISSING
         if v is MISSING:
             self.warnings.append(f"no variable found with name '{name}'")
@@ -58,9 +58,9 @@ class State:
         """The current time, aware; injectable so that the engine's controlled clock counts."""
         now = self.now
         if now is None:
-            return dt.datetime.now(dt.timezone.utc).astimezone()
+            return dt.datetime.now(dt.UTC).astimezone()
         if now.tzinfo is None:
-            return now.replace(tzinfo=dt.timezone.utc)
+            return now.replace(tzinfo=dt.UTC)
         return now
 
     def spend(self, steps: int = 1) -> None:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .values import YearsMonthsDuration
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 _DATE = r"(-?\d{4,9})-(\d{2})-(\d{2})"
 _TIME = r"(\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d{1,9}))?"
@@ -42,7 +42,7 @@ def zone(name: str) -> dt.tzinfo | None:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):
         return None
-    except Exception:  # noqa: BLE001 - zoneinfo raises several types for odd names
+    except Exception:
         return None
 
 

@@ -17,7 +17,7 @@ from ..runtime import MISSING, State
 from ..values import from_python
 
 
-class NoMatch(Exception):  # noqa: N818 - control flow: try the next overload
+class NoMatch(Exception):
     """Raised by an overload that does not handle the argument types."""
 
 

@@ -19,7 +19,7 @@ def number(v: Any) -> int | Decimal:
     t = type(v)
     if t is not int and t is not Decimal:
         raise NoMatch
-    return v  # type: ignore[no-any-return]
+    return v
 
 
 def integer(v: Any) -> int:
@@ -29,16 +29,16 @@ def integer(v: Any) -> int:
 def lst(v: Any) -> list[Any]:
     if type(v) is not list:
         raise NoMatch
-    return v  # type: ignore[no-any-return]
+    return v
 
 
 def boolean(v: Any) -> bool:
     if type(v) is not bool:
         raise NoMatch
-    return v  # type: ignore[no-any-return]
+    return v
 
 
 def context(v: Any) -> dict[str, Any]:
     if type(v) is not dict:
         raise NoMatch
-    return v  # type: ignore[no-any-return]
+    return v

@@ -30,7 +30,7 @@ def date(v: Any) -> dt.date:
     if t is dt.datetime:
         return v.date()
     if t is dt.date:
-        return v  # type: ignore[no-any-return]
+        return v
     raise NoMatch
 
 
@@ -75,9 +75,9 @@ def time(v: Any) -> dt.time:
     if t is dt.datetime:
         return v.timetz()
     if t is dt.date:
-        return dt.time(0, 0, tzinfo=dt.timezone.utc)
+        return dt.time(0, 0, tzinfo=dt.UTC)
     if t is dt.time:
-        return v  # type: ignore[no-any-return]
+        return v
     raise NoMatch
 
 

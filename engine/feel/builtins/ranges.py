@@ -37,7 +37,7 @@ def _point(v: Any) -> Any:
 def _range(v: Any) -> FeelRange:
     if not _is_range(v):
         raise NoMatch
-    return v  # type: ignore[no-any-return]
+    return v
 
 
 def _before(a: Any, b: Any) -> bool:
@@ -173,11 +173,10 @@ builtin("coincides", "range1", "range2")(_coincides)
 @builtin("range", "from")
 def range_(text: Any) -> FeelRange:
     """``range("[1..10)")``: parse the text with the FEEL parser itself."""
+    from ..errors import FeelSyntaxError
     from ..interpreter import compile_node
     from ..parser import parse_expression
     from ..runtime import Env, State
-
-    from ..errors import FeelSyntaxError
 
     s = string(text).strip()
     try:

@@ -75,7 +75,7 @@ def replace(s: Any, pattern: Any, replacement: Any) -> str:
 @builtin("replace", "input", "pattern", "replacement", "flags")
 def replace4(s: Any, pattern: Any, replacement: Any, flags: Any) -> str:
     compiled = compile_pattern(string(pattern), string(flags))
-    return run(compiled.sub, java_replacement(string(replacement)), string(s))  # type: ignore[no-any-return]
+    return run(compiled.sub, java_replacement(string(replacement)), string(s))
 
 
 @builtin("contains", "string", "match")

@@ -31,9 +31,9 @@ def today(state: State) -> dt.date:
 def _date(v: Any) -> dt.date:
     t = type(v)
     if t is dt.date:
-        return v  # type: ignore[no-any-return]
+        return v
     if t is dt.datetime:
-        return v.date()  # type: ignore[no-any-return]
+        return v.date()
     raise NoMatch
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from engine import feel
 
 D = Decimal
-NOW = dt.datetime(2024, 3, 15, 10, 30, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2024, 3, 15, 10, 30, 0, tzinfo=dt.UTC)
 
 
 def same(actual: Any, expected: Any) -> bool:

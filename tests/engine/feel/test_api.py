@@ -82,7 +82,7 @@ def test_to_json_value() -> None:
 
 
 def test_clock_is_injectable() -> None:
-    pinned = dt.datetime(2030, 5, 6, 7, 8, 9, tzinfo=dt.timezone.utc)
+    pinned = dt.datetime(2030, 5, 6, 7, 8, 9, tzinfo=dt.UTC)
     assert feel.evaluate("now()", now=pinned) == pinned
     assert feel.evaluate("today()", now=pinned) == dt.date(2030, 5, 6)
     naive = dt.datetime(2030, 5, 6, 7, 8, 9)

@@ -10,7 +10,7 @@ from engine.feel import FeelRange, YearsMonthsDuration
 
 from .helpers import D, check
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @pytest.mark.parametrize(("expression", "expected"), [

@@ -11,7 +11,7 @@ from engine.feel import YearsMonthsDuration as YM
 
 from .helpers import check
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 PLUS1 = dt.timezone(dt.timedelta(hours=1))
 
 

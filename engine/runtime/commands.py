@@ -15,6 +15,9 @@ from typing import Any
 from engine.api import (
     DEFAULT_TENANT,
     ActivateInstruction,
+    DecisionEvaluation,
+    DeployedDecision,
+    DeployedDecisionRequirements,
     DeployedProcess,
     Deployment,
     EngineError,
@@ -53,10 +56,13 @@ def _check_variables(variables: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class ParsedResource:
+    """A resource parsed before it reaches the writer: BPMN processes or a DMN graph."""
+
     name: str
     xml: str
     checksum: str
     processes: list[Process]
+    graph: Any = None  # engine.dmn.DecisionRequirementsGraph for .dmn resources
 
 
 def checksum_of(content: bytes) -> str:
@@ -78,7 +84,15 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
             seen[process.id] = res.name
     deployment_key = s.new_key()
     deployed: list[DeployedProcess] = []
+    drgs: list[DeployedDecisionRequirements] = []
+    decisions: list[DeployedDecision] = []
     for res in resources:
+        if res.graph is not None:
+            drg, decs = m.decisions.deploy(
+                res.name, res.xml, res.checksum, res.graph, tenant, deployment_key
+            )
+            drgs.append(drg)
+            decisions.extend(decs)
         for process in res.processes:
             ident = (tenant, process.id)
             latest = s.definitions.latest.get(ident)
@@ -154,12 +168,22 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
             ],
         },
     )
-    return Deployment(key=deployment_key, processes=deployed, tenant_id=tenant)
+    return Deployment(
+        key=deployment_key,
+        processes=deployed,
+        decisions=decisions,
+        decision_requirements=drgs,
+        tenant_id=tenant,
+    )
 
 
 def delete_resource(m: Machine, key: int) -> None:
     s = m.s
     d = s.definitions.by_key.get(key)
+    drg = s.definitions.drgs.get(key)
+    if drg is not None:
+        m.decisions.delete(drg)
+        return
     if d is None:
         raise EngineError(
             ErrorCode.NOT_FOUND,
@@ -571,6 +595,14 @@ def expire_message(m: Machine, key: int) -> None:
     m.s.index_message(msg)
     m.s.messages.pop(key, None)
     m.s.record(key, "EVENT", "MESSAGE", "EXPIRED", m.now, None, {"name": msg.name})
+
+
+def evaluate_decision(
+    m: Machine, decision_id: str | None, decision_key: int | None, variables: Any, tenant: str
+) -> DecisionEvaluation:
+    doc = _check_variables(variables)
+    decision = m.decisions.find(decision_id, decision_key, tenant)
+    return m.decisions.evaluate(decision, doc)
 
 
 def broadcast_signal(m: Machine, name: str, variables: Any, tenant: str = DEFAULT_TENANT) -> int:

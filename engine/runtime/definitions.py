@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from engine.model.elements import Process
 
@@ -38,6 +39,60 @@ class ProcessDefinition:
         )
 
 
+@dataclass(slots=True, eq=False)
+class DecisionRequirements:
+    """A deployed DMN resource (Zeebe's decision requirements graph) and its parsed graph."""
+
+    key: int
+    drg_id: str
+    name: str
+    version: int
+    resource_name: str
+    checksum: str
+    xml: str
+    deployment_key: int
+    tenant: str
+    deployed_at: int
+    graph: Any
+
+    def row(self) -> tuple[object, ...]:
+        return (
+            self.key,
+            self.drg_id,
+            self.name,
+            self.version,
+            self.resource_name,
+            self.checksum,
+            self.xml,
+            self.deployment_key,
+            self.tenant,
+            self.deployed_at,
+        )
+
+
+@dataclass(slots=True, eq=False)
+class DecisionDefinition:
+    """One decision of a deployed DRG, versioned by decision id like Zeebe."""
+
+    key: int
+    decision_id: str
+    name: str
+    version: int
+    drg_key: int
+    tenant: str
+
+    def row(self, drg: DecisionRequirements) -> tuple[object, ...]:
+        return (
+            self.key,
+            self.decision_id,
+            self.name,
+            self.version,
+            self.drg_key,
+            drg.drg_id,
+            self.tenant,
+        )
+
+
 class Definitions:
     """All deployed definitions; ``latest`` keeps the newest version per (tenant, process id)."""
 
@@ -45,6 +100,50 @@ class Definitions:
         self.by_key: dict[int, ProcessDefinition] = {}
         self.latest: dict[tuple[str, str], ProcessDefinition] = {}
         self.versions: dict[tuple[str, str], int] = {}  # highest version ever (never reused)
+        self.drgs: dict[int, DecisionRequirements] = {}
+        self.latest_drg: dict[tuple[str, str], DecisionRequirements] = {}
+        self.drg_versions: dict[tuple[str, str], int] = {}
+        self.decisions: dict[int, DecisionDefinition] = {}
+        self.latest_decision: dict[tuple[str, str], DecisionDefinition] = {}
+        self.decision_versions: dict[tuple[str, str], int] = {}
+
+    def add_drg(self, drg: DecisionRequirements, decisions: list[DecisionDefinition]) -> None:
+        self.drgs[drg.key] = drg
+        ident = (drg.tenant, drg.drg_id)
+        current = self.latest_drg.get(ident)
+        if current is None or current.version < drg.version:
+            self.latest_drg[ident] = drg
+        self.drg_versions[ident] = max(self.drg_versions.get(ident, 0), drg.version)
+        for d in decisions:
+            self.decisions[d.key] = d
+            dident = (d.tenant, d.decision_id)
+            cur = self.latest_decision.get(dident)
+            if cur is None or cur.version < d.version:
+                self.latest_decision[dident] = d
+            self.decision_versions[dident] = max(self.decision_versions.get(dident, 0), d.version)
+
+    def remove_drg(self, drg: DecisionRequirements) -> list[DecisionDefinition]:
+        self.drgs.pop(drg.key, None)
+        ident = (drg.tenant, drg.drg_id)
+        if self.latest_drg.get(ident) is drg:
+            others = [d for d in self.drgs.values() if (d.tenant, d.drg_id) == ident]
+            if others:
+                self.latest_drg[ident] = max(others, key=lambda d: d.version)
+            else:
+                del self.latest_drg[ident]
+        removed = [d for d in self.decisions.values() if d.drg_key == drg.key]
+        for d in removed:
+            del self.decisions[d.key]
+            dident = (d.tenant, d.decision_id)
+            if self.latest_decision.get(dident) is d:
+                others_d = [
+                    x for x in self.decisions.values() if (x.tenant, x.decision_id) == dident
+                ]
+                if others_d:
+                    self.latest_decision[dident] = max(others_d, key=lambda x: x.version)
+                else:
+                    del self.latest_decision[dident]
+        return removed
 
     def add(self, definition: ProcessDefinition) -> None:
         self.by_key[definition.key] = definition

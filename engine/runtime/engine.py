@@ -360,7 +360,9 @@ class Engine:
         variables: Mapping[str, Any] | None = None,
         tenant_id: str = DEFAULT_TENANT,
     ) -> DecisionEvaluation:
-        raise EngineError(ErrorCode.UNIMPLEMENTED, "DMN decisions are not supported yet")
+        return await self._submit(
+            lambda m: commands.evaluate_decision(m, decision_id, decision_key, variables, tenant_id)
+        )
 
 
 def _variables(variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -379,6 +381,26 @@ def _set_result(fut: asyncio.Future[Any], value: Any) -> None:
         fut.set_result(value)
 
 
+def _parse_dmn(name: str, content: bytes) -> commands.ParsedResource:
+    from engine.dmn import DmnParseError, parse_dmn
+
+    try:
+        graph = parse_dmn(content, name)
+    except DmnParseError as exc:
+        raise EngineError(
+            ErrorCode.INVALID_ARGUMENT,
+            f"Expected to deploy new resources, but encountered the following errors:\n"
+            f"'{name}': {exc}",
+        ) from exc
+    try:
+        xml = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise EngineError(
+            ErrorCode.INVALID_ARGUMENT, f"Expected '{name}' to be UTF-8 encoded XML"
+        ) from exc
+    return commands.ParsedResource(name, xml, graph.checksum, [], graph)
+
+
 def _parse_resources(resources: Sequence[tuple[str, bytes]]) -> list[commands.ParsedResource]:
     from engine.model import BpmnParseError, parse_bpmn
 
@@ -386,11 +408,8 @@ def _parse_resources(resources: Sequence[tuple[str, bytes]]) -> list[commands.Pa
     for name, content in resources:
         lower = name.lower()
         if lower.endswith(".dmn"):
-            raise EngineError(
-                ErrorCode.INVALID_ARGUMENT,
-                f"Expected to deploy BPMN resources, but '{name}' is a DMN decision; DMN "
-                "decisions are not supported yet by the embedded engine",
-            )
+            parsed.append(_parse_dmn(name, content))
+            continue
         if lower.endswith(".form"):
             raise EngineError(
                 ErrorCode.INVALID_ARGUMENT,

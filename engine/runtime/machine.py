@@ -43,6 +43,7 @@ from engine.runtime.state import RuntimeState
 
 class Machine:
     def __init__(self, state: RuntimeState, clock: Clock) -> None:
+        from engine.runtime.behaviors.decisions import DecisionBehavior
         from engine.runtime.behaviors.errors import ErrorBehavior
         from engine.runtime.behaviors.events import EventBehavior
         from engine.runtime.behaviors.incidents import IncidentBehavior
@@ -60,6 +61,7 @@ class Machine:
         self.incidents = IncidentBehavior(self)
         self.events = EventBehavior(self)
         self.errors = ErrorBehavior(self)
+        self.decisions = DecisionBehavior(self)
         self._processor_for = processor_for
         # effects to publish after the batch commits
         self.jobs_available: set[str] = set()

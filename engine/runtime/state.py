@@ -70,6 +70,8 @@ class RuntimeState:
         self.dirty_vars: dict[int, Variable] = {}
         self.new_definitions: list[Any] = []
         self.deleted_definitions: list[int] = []
+        self.new_drgs: list[tuple[Any, list[Any]]] = []
+        self.deleted_drgs: list[tuple[int, list[int]]] = []
         self.meta: dict[str, int] = {}
         self.records: list[tuple[Any, ...]] = []
 
@@ -298,6 +300,16 @@ class RuntimeState:
         for key in self.deleted_definitions:
             batch.delete("process_definition", key)
         self.deleted_definitions = []
+        for drg, decisions in self.new_drgs:
+            batch.row("decision_requirements", drg.row())
+            for d in decisions:
+                batch.row("decision", d.row(drg))
+        self.new_drgs = []
+        for drg_key, decision_keys in self.deleted_drgs:
+            batch.delete("decision_requirements", drg_key)
+            for key in decision_keys:
+                batch.delete("decision", key)
+        self.deleted_drgs = []
         if self.next_key != self._saved_next_key:
             self.meta["next_key"] = self.next_key
             self._saved_next_key = self.next_key
@@ -311,18 +323,64 @@ class RuntimeState:
 
         ``parse(xml, resource_name, bpmn_process_id)`` returns the model Process.
         """
-        from engine.runtime.definitions import ProcessDefinition
+        from engine.runtime.definitions import (
+            DecisionDefinition,
+            DecisionRequirements,
+            ProcessDefinition,
+        )
 
         meta = store.load_meta()
         self.next_key = max(meta.get("next_key", KEY_BASE + 1), KEY_BASE + 1)
         self._saved_next_key = self.next_key
         self.position = store.max_record_position()
+        defs = self.definitions
         for name, value in meta.items():
-            if name.startswith("v:"):
-                _, tenant, bpmn_id = name.split(":", 2)
-                ident = (tenant, bpmn_id)
-                self.definitions.versions[ident] = max(
-                    self.definitions.versions.get(ident, 0), value
+            prefix, _, rest = name.partition(":")
+            if prefix in ("v", "rv", "dv"):
+                tenant, _, ident_id = rest.partition(":")
+                table = {"v": defs.versions, "rv": defs.drg_versions, "dv": defs.decision_versions}[
+                    prefix
+                ]
+                table[(tenant, ident_id)] = max(table.get((tenant, ident_id), 0), value)
+        drg_rows, decision_rows = store.load_decisions()
+        if drg_rows:
+            from engine.dmn import parse_dmn
+
+            by_drg: dict[int, list[DecisionDefinition]] = {}
+            for key, decision_id, dname, version, drg_key, _drg_id, tenant in decision_rows:
+                by_drg.setdefault(drg_key, []).append(
+                    DecisionDefinition(
+                        key, decision_id, dname or decision_id, version, drg_key, tenant
+                    )
+                )
+            for (
+                key,
+                drg_id,
+                dname,
+                version,
+                resource,
+                checksum,
+                xml,
+                dep_key,
+                tenant,
+                at,
+            ) in drg_rows:
+                graph = parse_dmn(xml.encode("utf-8"), resource)
+                defs.add_drg(
+                    DecisionRequirements(
+                        key,
+                        drg_id,
+                        dname or drg_id,
+                        version,
+                        resource,
+                        checksum,
+                        xml,
+                        dep_key,
+                        tenant,
+                        at,
+                        graph,
+                    ),
+                    by_drg.get(key, []),
                 )
         for row in store.load_process_definitions():
             (

@@ -8,8 +8,8 @@ Three kinds of tables live in one database file so one transaction covers them a
   (element instance, job, timer, subscription, buffered message, incident). Finished entities are
   deleted, so loading at start is O(live work), not O(history).
 * the read model of ``engine/DESIGN.md`` (``process_definition``, ``process_instance``,
-  ``element_instance``, ``variable``, ``job``, ``incident``, ``timer``, ``message_subscription``),
-  kept current in the same transaction; the query API opens the file read-only. Variables of live
+  ``element_instance``, ``variable``, ``job``, ``incident``, ``timer``, ``message_subscription``;
+  plus ``decision_requirements`` and ``decision`` for deployed DMN), kept current in the same transaction; the query API opens the file read-only. Variables of live
   scopes are loaded back from ``variable`` at start (it has everything a variable is).
 
 The column tuples below are the single source of truth for the upsert statements.
@@ -98,6 +98,27 @@ READ_MODEL_COLUMNS: dict[str, tuple[str, ...]] = {
         "due_date",
         "repetitions",
         "state",
+    ),
+    "decision_requirements": (
+        "key",
+        "decision_requirements_id",
+        "name",
+        "version",
+        "resource_name",
+        "checksum",
+        "dmn_xml",
+        "deployment_key",
+        "tenant_id",
+        "deployed_at",
+    ),
+    "decision": (
+        "key",
+        "decision_id",
+        "name",
+        "version",
+        "decision_requirements_key",
+        "decision_requirements_id",
+        "tenant_id",
     ),
     "message_subscription": (
         "key",
@@ -243,6 +264,29 @@ CREATE TABLE IF NOT EXISTS timer (
     due_date INTEGER NOT NULL,
     repetitions INTEGER NOT NULL,
     state TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS decision_requirements (
+    key INTEGER PRIMARY KEY,
+    decision_requirements_id TEXT NOT NULL,
+    name TEXT,
+    version INTEGER NOT NULL,
+    resource_name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    dmn_xml TEXT NOT NULL,
+    deployment_key INTEGER NOT NULL,
+    tenant_id TEXT NOT NULL,
+    deployed_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS decision (
+    key INTEGER PRIMARY KEY,
+    decision_id TEXT NOT NULL,
+    name TEXT,
+    version INTEGER NOT NULL,
+    decision_requirements_key INTEGER NOT NULL,
+    decision_requirements_id TEXT NOT NULL,
+    tenant_id TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS message_subscription (

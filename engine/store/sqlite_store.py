@@ -124,6 +124,13 @@ class SqliteStore:
         cols = ", ".join(READ_MODEL_COLUMNS["process_definition"])
         return list(self.conn.execute(f"SELECT {cols} FROM process_definition ORDER BY key"))
 
+    def load_decisions(self) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+        drg_cols = ", ".join(READ_MODEL_COLUMNS["decision_requirements"])
+        dec_cols = ", ".join(READ_MODEL_COLUMNS["decision"])
+        drgs = list(self.conn.execute(f"SELECT {drg_cols} FROM decision_requirements ORDER BY key"))
+        decisions = list(self.conn.execute(f"SELECT {dec_cols} FROM decision ORDER BY key"))
+        return drgs, decisions
+
     def load_live_variables(self) -> list[tuple[Any, ...]]:
         """Variables whose scope is a live element instance (kept in ``rt_state``)."""
         cols = ", ".join("v." + c for c in READ_MODEL_COLUMNS["variable"])

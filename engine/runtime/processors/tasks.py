@@ -45,18 +45,33 @@ class ScriptTaskProcessor(JobTaskProcessor):
 
 
 class BusinessRuleTaskProcessor(JobTaskProcessor):
-    """With a job: like a service task. With ``zeebe:calledDecision``: DMN is not supported
-    yet, so the task stops with a DECISION_EVALUATION_ERROR incident (a clean hook: evaluate the
-    decision here and complete with ``resultVariable``)."""
+    """With a job: like a service task. With ``zeebe:calledDecision``: evaluate the latest
+    version of the decision with the task's variables and complete with ``resultVariable``.
+    No such decision → CALLED_DECISION_ERROR incident; evaluation failure →
+    DECISION_EVALUATION_ERROR incident (both retried when resolved)."""
 
     def activating(self, m: Machine, ei: ElementInstance, el: Any) -> None:
         super().activating(m, ei, el)
-        if el.called_decision is not None:
+        called = el.called_decision
+        if called is None:
+            return
+        ctx = m.context(ei)
+        decision_id = m.expr.string(called.decision_id, ctx)
+        decision = m.s.definitions.latest_decision.get((m.tenant_of(ei), decision_id))
+        if decision is None:
             raise StepFailure(
-                f"Failed to evaluate decision of element '{el.id}': decision evaluation is not "
-                "supported yet by the embedded engine",
+                f"Expected to evaluate decision '{decision_id}', but no decision found for id "
+                f"'{decision_id}' (business rule task '{el.id}')",
+                "CALLED_DECISION_ERROR",
+            )
+        evaluation = m.decisions.evaluate(decision, ctx, ei.pi_key)
+        if evaluation.failed_decision_id:
+            raise StepFailure(
+                f"{evaluation.failure_message} (business rule task '{el.id}')",
                 "DECISION_EVALUATION_ERROR",
             )
+        ei.pending_vars = {called.result_variable: m.decisions.output_value(evaluation)}
+        m.s.touch(ei)
 
 
 class ReceiveTaskProcessor(ActivityProcessor):

@@ -38,15 +38,6 @@ async def test_deploy_is_atomic_and_names_the_resource(engine: Engine) -> None:
     assert err2.value.code == ErrorCode.NOT_FOUND
 
 
-async def test_dmn_resource_refused_clearly(engine: Engine) -> None:
-    with pytest.raises(EngineError) as err:
-        await engine.deploy([("d.dmn", b"<definitions/>")])
-    assert err.value.code == ErrorCode.INVALID_ARGUMENT and "DMN" in err.value.message
-    with pytest.raises(EngineError) as err:
-        await engine.evaluate_decision(decision_id="d")
-    assert err.value.code == ErrorCode.UNIMPLEMENTED
-
-
 async def test_create_by_id_key_and_version(engine: Engine) -> None:
     d1 = await engine.deploy([("p.bpmn", _simple("v1"))])
     await engine.deploy([("p.bpmn", _simple("v2"))])

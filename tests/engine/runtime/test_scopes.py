@@ -350,7 +350,7 @@ async def test_signal_catch_and_start(engine: Engine) -> None:
     assert (await one_job(engine, "started")).variables["level"] == 2
 
 
-async def test_script_task_and_business_rule_hook(engine: Engine) -> None:
+async def test_script_task_then_business_rule_without_decision(engine: Engine) -> None:
     xml = bpmn(
         "p",
         start(),
@@ -369,4 +369,4 @@ async def test_script_task_and_business_rule_hook(engine: Engine) -> None:
         await engine.inspect(lambda m: m.vars.local(created.process_instance_key)["double"]) == 42
     )
     [inc] = await engine.inspect(lambda m: list(m.s.incidents.values()))
-    assert inc.error_type == "DECISION_EVALUATION_ERROR" and "not supported" in inc.message
+    assert inc.error_type == "CALLED_DECISION_ERROR" and "'d'" in inc.message

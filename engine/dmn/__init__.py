@@ -13,6 +13,24 @@ Supported: DMN 1.3/1.4/1.5 decision tables (all hit policies and COLLECT aggrega
 output entries, ``outputValues`` priorities) and literal expressions, with required decisions.
 Not supported (refused at deployment): business knowledge models, contexts, relations,
 invocations and other boxed expressions.
+
+How the runtime uses it (``engine.runtime.behaviors.decisions``)::
+
+    graph = parse_dmn(content, resource_name)          # deploy; DmnParseError → INVALID_ARGUMENT
+    graph.id, graph.name, graph.checksum               # DRG id/name, version when checksum changes
+    graph.decision_names                               # {decision id: name}, document order
+    try:
+        result = evaluate_decision(graph, decision_id, variables, now=engine_clock_now)
+        output_json = result.output_json               # decisionOutput
+        evaluated = result.evaluated_decisions
+    except DecisionEvaluationError as exc:             # failedDecisionId / failureMessage
+        evaluated = exc.evaluated_decisions            # those completed before the failure
+    for e in evaluated:                                # → engine.api.EvaluatedDecision
+        e.decision_id, e.decision_name, e.decision_type, e.output_json,
+        e.evaluated_inputs_records(), e.matched_rules_records()   # camelCase, JSON-text values
+
+The graph is immutable and its FEEL is compiled, so one parsed graph serves every evaluation
+(from any thread) until the resource is redeployed.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ Three kinds of tables live in one database file so one transaction covers them a
   deleted, so loading at start is O(live work), not O(history).
 * the read model of ``engine/DESIGN.md`` (``process_definition``, ``process_instance``,
   ``element_instance``, ``variable``, ``job``, ``incident``, ``timer``, ``message_subscription``;
-  plus ``decision_requirements`` and ``decision`` for deployed DMN), kept current in the same transaction; the query API opens the file read-only. Variables of live
-  scopes are loaded back from ``variable`` at start (it has everything a variable is).
+  plus ``decision_requirements`` and ``decision`` for deployed DMN), kept current in the same
+  transaction; the query API opens the file read-only. Variables of live scopes are loaded back
+  from ``variable`` at start (it has everything a variable is).
 
 The column tuples below are the single source of truth for the upsert statements.
 """

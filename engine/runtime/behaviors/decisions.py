@@ -41,8 +41,8 @@ class DecisionBehavior:
         ident = (tenant, graph.id)
         latest = defs.latest_drg.get(ident)
         if latest is not None and latest.checksum == checksum:
-            decisions = [d for d in defs.decisions.values() if d.drg_key == latest.key]
-            return self._deployed(latest, decisions)
+            existing = [d for d in defs.decisions.values() if d.drg_key == latest.key]
+            return self._deployed(latest, existing)
         m = self.m
         version = defs.drg_versions.get(ident, 0) + 1
         drg = DecisionRequirements(

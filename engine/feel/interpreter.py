@@ -21,7 +21,7 @@ from .builtins import BUILTINS, invoke_builtin
 from .errors import FeelError, FeelEvaluationError, InvalidValue
 from .operators import ARITHMETIC, negate
 from .runtime import MAX_CALL_DEPTH, MISSING, Env, State
-from .temporal import properties
+from .temporal import parse_date, parse_datetime, parse_duration, parse_time, properties
 from .values import FeelFunction, FeelRange, compare, equal, from_float, kind, type_name
 
 Fn = Callable[[Env], Any]
@@ -326,17 +326,19 @@ def _if(node: ast.If) -> Fn:
 
 # ---------------------------------------------------------------------------- unary tests
 
-def _uses_input(node: Any) -> bool:
-    """Does the expression mention ``?`` (outside nested unary tests of its own)?"""
-    if isinstance(node, ast.InputValue):
+def _contains_node(node: Any, match: Callable[[Any], bool]) -> bool:
+    if match(node):
         return True
     if isinstance(node, ast.Node):
-        for name in node.__dataclass_fields__:
-            if _uses_input(getattr(node, name)):
-                return True
-    elif isinstance(node, tuple):
-        return any(_uses_input(i) for i in node)
+        return any(_contains_node(getattr(node, f), match) for f in node.__dataclass_fields__)
+    if isinstance(node, tuple):
+        return any(_contains_node(i, match) for i in node)
     return False
+
+
+def _uses_input(node: Any) -> bool:
+    """Does the expression mention ``?``?"""
+    return _contains_node(node, lambda n: isinstance(n, ast.InputValue))
 
 
 def compile_test(node: ast.Node) -> Test:
@@ -480,6 +482,9 @@ def _product(lists: list[tuple[str, Any]], state: State) -> Any:
 def _for(node: ast.For) -> Fn:
     sources = _iteration_sources(node.iterators)
     body = compile_node(node.body)
+    # "partial" (the results so far) is copied only for bodies that read it
+    uses_partial = _contains_node(
+        node.body, lambda n: isinstance(n, ast.Ref) and n.name == "partial")
 
     def for_(env: Env) -> Any:
         try:
@@ -490,7 +495,9 @@ def _for(node: ast.For) -> Fn:
         results: list[Any] = []
         for binding in _product(lists, state):
             state.spend()
-            binding["partial"] = results
+            if uses_partial:
+                state.spend(len(results) >> 6)  # the copy is not free either
+                binding["partial"] = results[:]
             results.append(body(env.child(binding)))
         return results
 
@@ -641,8 +648,19 @@ def call_function(f: FeelFunction, args: list[Any] | None, named: dict[str, Any]
     return f.invoke(values, state)
 
 
+_TEMPORAL_LITERALS = {"date": parse_date, "time": parse_time, "date and time": parse_datetime,
+                      "duration": parse_duration}
+
+
 def _call(node: ast.Call) -> Fn:
     name = node.name
+    literal_parser = _TEMPORAL_LITERALS.get(name)
+    if (literal_parser is not None and node.named is None and len(node.args) == 1
+            and isinstance(node.args[0], ast.Const) and type(node.args[0].value) is str):
+        # date("2020-01-01") is a literal (feel-scala folds it while parsing, too)
+        value = literal_parser(node.args[0].value)
+        return lambda env: value
+
     args = [compile_node(a) for a in node.args]
     named = ([(k, compile_node(v)) for k, v in node.named] if node.named is not None else None)
     overloads = BUILTINS.get(name)

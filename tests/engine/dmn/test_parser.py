@@ -175,15 +175,25 @@ def test_required_decision_href_that_points_nowhere_is_named() -> None:
     )
 
 
-def test_required_decision_without_hash_href_is_refused() -> None:
+@pytest.mark.parametrize("href", ["other.dmn#b", "b", "#", ""])
+def test_required_decision_href_must_be_a_local_fragment(href: str) -> None:
     body = (
-        '<decision id="a"><informationRequirement><requiredDecision href="other.dmn#b"/>'
+        f'<decision id="a"><informationRequirement><requiredDecision href="{href}"/>'
         "</informationRequirement><literalExpression><text>1</text></literalExpression>"
         "</decision>"
     )
     error = refused(definitions(body))
-    assert "decision 'a'" in error.message
-    assert "href 'other.dmn#b'" in error.message
+    assert error.problems == (
+        f"decision 'a': requiredDecision href '{href}' must reference a decision of this "
+        "resource as '#decisionId'",
+    )
+
+
+def test_feel_syntax_error_in_a_literal_expression_is_a_deployment_error() -> None:
+    error = refused(definitions(literal("total", "price * (1 +")))
+    assert "decision 'total': literal expression 'price * (1 +' is not a valid FEEL" in (
+        error.message
+    )
 
 
 def test_cycle_between_decisions_is_refused_with_the_path() -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from domain.errors import DomainError
 
@@ -97,9 +97,18 @@ _ZH_BY_TYPE = {
 }
 
 
+# Model-level rules (no field in their location) and the body field they are about.
+_FIELD_OF_RULE = {
+    "certificate.code_rule": "code",
+    "certificate.serial_with_id": "serial",
+    "certificate.name_none": "code",
+    "report.before_death": "reported_at",
+}
+
+
 def _field_problem(error: dict[str, Any]) -> FieldProblem:
     loc = [str(part) for part in error.get("loc", ()) if part not in ("body",)]
-    field = ".".join(loc) or "body"
+    field = ".".join(loc) or _FIELD_OF_RULE.get(str(error.get("type")), "body")
     kind = str(error.get("type", "value_error"))
     cause = (error.get("ctx") or {}).get("error")
     if isinstance(cause, DomainError):
@@ -154,7 +163,15 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
         return JSONResponse(problem.body(), status_code=422)
 
+    async def on_model_validation(_request: Request, exc: Exception) -> JSONResponse:
+        # A domain model built inside a route (e.g. the certificate from the body and the
+        # case) refused the data: the caller's input is wrong, so 422 like body validation.
+        assert isinstance(exc, ValidationError)
+        problem = validation_problem([dict(e) for e in exc.errors()])
+        return JSONResponse(problem.body(), status_code=422)
+
     app.add_exception_handler(Problem, on_problem)
+    app.add_exception_handler(ValidationError, on_model_validation)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(DomainError, on_domain)
 

@@ -71,7 +71,7 @@ class CertificateIn(_Body):
                     "code": "330226194403150011",
                     "forms": ["paper"],
                     "issuer_name": "宁海县桃源街道社区卫生服务中心",
-                    "issuer_uscc": "12330226MB0000001X",
+                    "issuer_uscc": "12330226MB0000001H",
                     "issued_at": "2026-11-29T10:30:00+08:00",
                 }
             ]

@@ -632,6 +632,7 @@ class Process:
     errors: Mapping[str, Error] = field(default_factory=lambda: MappingProxyType({}))
     signals: Mapping[str, Signal] = field(default_factory=lambda: MappingProxyType({}))
     element_type: ElementType = ElementType.PROCESS
+    version_tag: str | None = None  # zeebe:versionTag value, for bindingType="versionTag"
 
     # -- lookups
 

@@ -356,9 +356,15 @@ class _ProcessBuilder:
             messages=MappingProxyType(dict(self.decl.messages)),
             errors=MappingProxyType(dict(self.decl.errors)),
             signals=MappingProxyType(dict(self.decl.signals)),
+            version_tag=self.version_tag(),
         )
         validate_process(process, self.problems, reported_ids=self.refused_ids)
         return process
+
+    def version_tag(self) -> str | None:
+        tags = zeebe_children(self.el, "versionTag")
+        value = (tags[0].get("value") or "").strip() if tags else ""
+        return value or None
 
     def build_flow(self, flow: RawFlow) -> SequenceFlow:
         condition: Expression | None = None

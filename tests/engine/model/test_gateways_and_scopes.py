@@ -175,3 +175,19 @@ def test_call_activity_binding_type() -> None:
     assert isinstance(call, CallActivity)
     assert call.called_element.binding_type is BindingType.VERSION_TAG
     assert call.called_element.version_tag == "v1.2"
+
+
+def test_process_version_tag() -> None:
+    assert load("none-start-end.bpmn").version_tag is None
+    xml = (
+        (FIXTURES / "none-start-end.bpmn")
+        .read_bytes()
+        .replace(
+            b"<bpmn:documentation>The smallest",
+            b'<bpmn:extensionElements><zeebe:versionTag value="v2.1" /></bpmn:extensionElements>'
+            b"<bpmn:documentation>The smallest",
+        )
+    )
+    (process,) = parse_bpmn(xml, "tagged.bpmn")
+    assert process.version_tag == "v2.1"
+    assert process.documentation == "The smallest executable process."

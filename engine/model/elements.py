@@ -474,11 +474,13 @@ class ScriptTask(Activity):
 class UserTask(Activity):
     """A job-based user task: ``job.type`` is ``io.camunda.zeebe:userTask``.
 
-    The runtime adds Zeebe's headers from these fields: ``io.camunda.zeebe:assignee``,
-    ``io.camunda.zeebe:candidateGroups``, ``io.camunda.zeebe:candidateUsers``,
-    ``io.camunda.zeebe:formKey``, ``io.camunda.zeebe:dueDate``, ``io.camunda.zeebe:followUpDate``
-    (values evaluated when FEEL). ``zeebe_user_task`` records a ``<zeebe:userTask/>`` marker
-    (Camunda user task); we still run it as a job-based user task.
+    Zeebe gives the job these headers: ``io.camunda.zeebe:assignee``,
+    ``io.camunda.zeebe:candidateGroups`` / ``candidateUsers`` (JSON arrays),
+    ``io.camunda.zeebe:formKey``, ``io.camunda.zeebe:dueDate``, ``io.camunda.zeebe:followUpDate``.
+    The parser already put the ones with static values into ``job.headers``; FEEL values are
+    left here for the runtime to evaluate when it creates the job (job retries are ``1``, as in
+    Zeebe). ``zeebe_user_task`` records a ``<zeebe:userTask/>`` marker (Camunda user task); we
+    still run it as a job-based user task.
     """
 
     element_type: ElementType = ElementType.USER_TASK

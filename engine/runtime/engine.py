@@ -9,6 +9,7 @@ never spends time in the XML parser.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -111,6 +112,15 @@ class Engine:
             return
         self._started = False
         await asyncio.to_thread(self._writer.stop)
+        self._fail_waiters()
+
+    def _fail_waiters(self) -> None:
+        waiters, self._waiters = self._waiters, {}
+        error = EngineError(ErrorCode.UNAVAILABLE, "The engine is shutting down")
+        for entries in waiters.values():
+            for loop, fut in entries:
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(_set_result, fut, error)
 
     async def kill(self) -> None:
         """Stop at once without processing queued commands (crash simulation in tests)."""
@@ -118,6 +128,7 @@ class Engine:
             return
         self._started = False
         await asyncio.to_thread(self._writer.stop, kill=True)
+        self._fail_waiters()
 
     def add_jobs_available_listener(self, listener: JobsAvailableListener) -> None:
         self._writer.listeners.append(listener)
@@ -159,10 +170,17 @@ class Engine:
     # ------------------------------------------------------------------ results
 
     def _after_commit(self, m: Machine) -> None:
-        for pi_key, (_, variables) in m.finished_instances.items():
+        for pi_key, (end_state, variables) in m.finished_instances.items():
             waiters = self._waiters.pop(pi_key, None)
+            result: Any = variables
+            if end_state != "COMPLETED":
+                result = EngineError(
+                    ErrorCode.FAILED_PRECONDITION,
+                    f"Expected the process instance '{pi_key}' to complete, but it was "
+                    "terminated (cancelled or ended by a modification) before it completed",
+                )
             for loop, fut in waiters or ():
-                loop.call_soon_threadsafe(_set_result, fut, variables)
+                loop.call_soon_threadsafe(_set_result, fut, result)
 
     # ------------------------------------------------------------------ deployment
 
@@ -377,7 +395,11 @@ def _variables(variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _set_result(fut: asyncio.Future[Any], value: Any) -> None:
-    if not fut.done():
+    if fut.done():
+        return
+    if isinstance(value, BaseException):
+        fut.set_exception(value)
+    else:
         fut.set_result(value)
 
 

@@ -47,8 +47,18 @@ class Entity:
         return obj
 
     def _init_defaults(self) -> None:
-        for name, default in self.FIELDS.items():
-            setattr(self, name, type(default)() if isinstance(default, list | dict) else default)
+        cls = type(self)
+        plan = _PLANS.get(cls)
+        if plan is None:
+            plan = _PLANS[cls] = tuple(
+                (name, default, isinstance(default, list | dict))
+                for name, default in cls.FIELDS.items()
+            )
+        for name, default, mutable in plan:
+            setattr(self, name, type(default)() if mutable else default)
+
+
+_PLANS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
 
 
 # Element instance lifecycle states (Zeebe's ProcessInstanceIntent element states).

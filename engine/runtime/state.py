@@ -90,11 +90,13 @@ class RuntimeState:
         intent: str,
         timestamp: int,
         pi_key: int | None,
-        value: dict[str, Any],
+        value: dict[str, Any] | str,
     ) -> None:
+        """Append a record; ``value`` is a dict, or JSON text already encoded by the caller."""
         self.position += 1
+        text = value if isinstance(value, str) else dumps(value)
         self.records.append(
-            (self.position, key, record_type, value_type, intent, timestamp, pi_key, dumps(value))
+            (self.position, key, record_type, value_type, intent, timestamp, pi_key, text)
         )
 
     # ------------------------------------------------------------------ mutation tracking

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from engine.api import EngineError
+from engine.api import EngineError, ErrorCode
 from engine.runtime.clock import Clock
 from engine.runtime.machine import Machine
 from engine.runtime.state import (
@@ -171,6 +171,20 @@ class Writer:
             self._loop()
         finally:
             self.store.close()
+            self._refuse_queued()
+
+    def _refuse_queued(self) -> None:
+        """Answer whatever is still queued after the writer stopped: nobody will process it."""
+        refused: list[_Item] = []
+        while True:
+            try:
+                entry = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(entry, _Item):
+                entry.error = EngineError(ErrorCode.UNAVAILABLE, "The engine is shutting down")
+                refused.append(entry)
+        self._answer(refused)
 
     def _timeout(self) -> float:
         due = self.state.due

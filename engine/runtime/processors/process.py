@@ -38,8 +38,7 @@ class ProcessProcessor(ElementProcessor):
 
     def root_ended(self, m: Machine, root: ElementInstance, *, terminated: bool) -> None:
         variables = m.vars.local(root.key)
-        if not terminated:
-            m.finished_instances[root.key] = ("COMPLETED", variables)
+        m.finished_instances[root.key] = ("TERMINATED" if terminated else "COMPLETED", variables)
         m.events.release_message_start(root)
         if root.parent_ei_key != -1 and not terminated:
             parent = m.s.instances.get(root.parent_ei_key)

@@ -251,3 +251,15 @@ async def test_multiple_processes_in_one_resource(engine: Engine) -> None:
     )
     d = await engine.deploy([("two.bpmn", xml)])
     assert sorted(p.bpmn_process_id for p in d.processes) == ["one", "two"]
+
+
+async def test_create_with_result_fails_when_instance_is_cancelled(engine: Engine) -> None:
+    await engine.deploy([("p.bpmn", _simple())])
+    waiting = asyncio.create_task(
+        engine.create_process_instance_with_result(bpmn_process_id="p", request_timeout_ms=5_000)
+    )
+    job = await _wait_job(engine, "work")
+    await engine.cancel_process_instance(job.process_instance_key)
+    with pytest.raises(EngineError) as err:
+        await waiting
+    assert err.value.code == ErrorCode.FAILED_PRECONDITION

@@ -83,7 +83,7 @@ def main() -> None:
     print("|---:|---:|---:|---:|---:|")
     from engine.feel.lexer import tokenize
 
-    repeats = 5 if args.quick else 15
+    repeats = 5 if args.quick else 25
     for size in (1_000, 5_000, 10_000, 20_000, 40_000):
         text = _expression_of_size(size)
         tokens = sum(1 for _ in tokenize(text))

@@ -29,6 +29,8 @@ from engine.model.namespaces import is_bpmn
 
 
 class ActivityBuilders(BuilderBase):
+    """``_build_<tag>`` for each activity tag; ``parser._ProcessBuilder`` dispatches by tag."""
+
     def activity_common(self, raw: RawNode) -> dict[str, Any]:
         values = self.common(raw)
         values["boundary_event_ids"] = tuple(self.boundaries.get(raw.id, ()))

@@ -31,6 +31,8 @@ from engine.model.timers import TimerFormatError, timer_schedule
 
 
 class EventBuilders(BuilderBase):
+    """``_build_<tag>`` for each event tag; ``parser._ProcessBuilder`` dispatches by tag."""
+
     def _build_startEvent(self, raw: RawNode) -> FlowNode | None:
         values = self.common(raw)
         definition, ok = self.events.read(raw.el, raw.id, throwing=False)

@@ -40,6 +40,7 @@ from domain.ledger.tables import (
     CertificateSerialRow,
     DepartmentActionRow,
     EscalationRow,
+    FamilyTripRow,
     NotificationRow,
     ReportRow,
     UnitRecordRow,
@@ -50,6 +51,7 @@ from domain.models import (
     Certificate,
     DeathReport,
     DepartmentAction,
+    FamilyTrip,
     Notification,
     UnitRecord,
 )
@@ -630,6 +632,43 @@ class Ledger:
 
         created, row = self._insert_once(find, insert)
         return Recorded(created, row.at)
+
+    def record_family_trip(self, trip: FamilyTrip, actor: Actor) -> Recorded:
+        """Record a trip the family had to make; idempotent when the trip carries a key."""
+
+        def find(session: Session) -> FamilyTripRow | None:
+            if trip.idempotency_key is None:
+                return None
+            return session.scalar(
+                select(FamilyTripRow).where(FamilyTripRow.idempotency_key == trip.idempotency_key)
+            )
+
+        def insert(session: Session) -> FamilyTripRow:
+            if session.get(CaseRow, trip.case_id) is None:
+                raise CaseNotFound(trip.case_id)
+            row = FamilyTripRow(
+                case_id=trip.case_id,
+                unit=trip.unit,
+                at=trip.at,
+                purpose=trip.purpose,
+                idempotency_key=trip.idempotency_key,
+                actor_id=actor.id,
+                recorded_at=self._clock(),
+            )
+            session.add(row)
+            session.flush()
+            return row
+
+        created, row = self._insert_once(find, insert)
+        return Recorded(created, row.id)
+
+    def family_trip_counts(self, case_ids: Iterable[str] | None = None) -> dict[str, int]:
+        """Trips per case (cases without trips are absent: they are the zero-trip families)."""
+        with self._tx() as session:
+            query = select(FamilyTripRow.case_id, func.count()).group_by(FamilyTripRow.case_id)
+            if case_ids is not None:
+                query = query.where(FamilyTripRow.case_id.in_(list(case_ids)))
+            return {case_id: int(count) for case_id, count in session.execute(query).all()}
 
     def escalations_for(self, case_id: str) -> list[tuple[str, Unit | None, datetime]]:
         with self._tx() as session:

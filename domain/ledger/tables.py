@@ -251,6 +251,21 @@ class EscalationRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
+class FamilyTripRow(Base):
+    """A trip the family had to make to an office (the KPI counts families with none)."""
+
+    __tablename__ = "family_trips"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    unit: Mapped[Unit] = mapped_column(EnumText(Unit, 32))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    purpose: Mapped[str] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    actor_id: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
 class AuditRow(Base):
     """Who read or changed personal data, when, and which fields (个人信息保护法 art. 51/54).
 

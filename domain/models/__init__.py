@@ -23,7 +23,12 @@ from domain.enums import (
     Unit,
 )
 from domain.models._base import DomainModel, MobilePhone, PersonName, ShanghaiDatetime
-from domain.models.actions import DepartmentAction, Notification, action_idempotency_key
+from domain.models.actions import (
+    DepartmentAction,
+    FamilyTrip,
+    Notification,
+    action_idempotency_key,
+)
 from domain.models.case import SYSTEM_ACTOR, Actor, Case
 from domain.models.certificate import Certificate
 from domain.models.people import Address, Deceased, FamilyContact, Reporter
@@ -48,6 +53,7 @@ __all__ = [
     "DepartmentAction",
     "DomainModel",
     "FamilyContact",
+    "FamilyTrip",
     "IdType",
     "IssueKind",
     "MobilePhone",

@@ -88,3 +88,20 @@ class Notification(DomainModel):
                 "a DingTalk recipient must be a user or group id",
             )
         return self
+
+
+class FamilyTrip(DomainModel):
+    """The family had to go to an office in person. The reform's promise is zero trips
+    (群众动动嘴、政府来跑腿); every trip is recorded so the "zero-trip families" figure is
+    measured, not assumed."""
+
+    case_id: str = Field(min_length=1, max_length=64)
+    unit: Unit
+    at: ShanghaiDatetime
+    purpose: str = Field(min_length=1, max_length=200)
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+    @field_validator("at")
+    @classmethod
+    def _not_future(cls, value: ShanghaiDatetime, info: ValidationInfo) -> ShanghaiDatetime:
+        return not_in_future(value, info, "到访时间", "the time of the trip")

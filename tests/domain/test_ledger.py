@@ -33,6 +33,7 @@ from domain.models import (
     Certificate,
     DeathReport,
     DepartmentAction,
+    FamilyTrip,
     Notification,
     UnitRecord,
 )
@@ -563,3 +564,25 @@ def test_copies_once_per_request_without_limit(ledger: Ledger) -> None:
     assert ledger.current_certificate(case_id, CertificateForm.ELECTRONIC) is None
     note_key = f"{case_id}:x"
     assert ledger.find_notification(note_key) is None
+
+
+def test_family_trips_are_counted_for_the_zero_trip_figure(ledger: Ledger) -> None:
+    zero = ledger.record_report(report(seed=91), OPERATOR).case.id
+    one = ledger.record_report(report(seed=92), OPERATOR).case.id
+    trip = FamilyTrip.model_validate(
+        {
+            "case_id": one,
+            "unit": "police",
+            "at": DIED + timedelta(days=2),
+            "purpose": "补办户口注销证明",
+            "idempotency_key": "trip-1",
+        },
+        context=SIMULATED_CLOCK,
+    )
+    assert ledger.record_family_trip(trip, POLICE).created
+    assert not ledger.record_family_trip(trip, POLICE).created
+    unkeyed = trip.model_copy(update={"idempotency_key": None})
+    assert ledger.record_family_trip(unkeyed, POLICE).created
+    counts = ledger.family_trip_counts()
+    assert counts == {one: 2} and zero not in counts
+    assert ledger.family_trip_counts([zero]) == {}

@@ -28,6 +28,7 @@ from domain.ledger.tables import Base
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {
     "escalations",
+    "family_trips",
     "cases",
     "reports",
     "department_actions",
@@ -63,7 +64,7 @@ def test_upgrade_downgrade_upgrade(db_url: str) -> None:
 
 
 def test_head_is_the_latest_revision() -> None:
-    assert HEAD == "0002"
+    assert HEAD == "0003"
 
 
 def test_0002_backfills_report_lateness_from_existing_rows(db_url: str) -> None:

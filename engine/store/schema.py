@@ -299,4 +299,17 @@ CREATE TABLE IF NOT EXISTS message_subscription (
     correlation_key TEXT NOT NULL,
     state TEXT NOT NULL
 );
+
+-- Indexes for the ops console's instance list (engine/console): filters by process and version,
+-- start date order and range, parent instance, incidents, and variable name = value; and the
+-- instance page's timers and message subscriptions. Additive: IF NOT EXISTS upgrades old stores.
+CREATE INDEX IF NOT EXISTS process_instance_process ON process_instance(bpmn_process_id, version);
+CREATE INDEX IF NOT EXISTS process_instance_start ON process_instance(start_date);
+CREATE INDEX IF NOT EXISTS process_instance_parent ON process_instance(parent_process_instance_key)
+    WHERE parent_process_instance_key IS NOT NULL;
+CREATE INDEX IF NOT EXISTS process_instance_incident ON process_instance(start_date)
+    WHERE has_incident = 1;
+CREATE INDEX IF NOT EXISTS variable_name_value ON variable(name, value);
+CREATE INDEX IF NOT EXISTS timer_pi ON timer(process_instance_key);
+CREATE INDEX IF NOT EXISTS message_subscription_pi ON message_subscription(process_instance_key);
 """

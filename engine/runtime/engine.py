@@ -145,7 +145,9 @@ class Engine:
             "commit_latency_seconds": w.commit_seconds.snapshot(),
         }
 
-    async def _submit(self, fn: Any) -> Any:
+    async def _submit(self, fn: Any, value_type: str = "COMMAND") -> Any:
+        """Queue ``fn`` for the writer; ``value_type`` names it in a COMMAND_REJECTION record."""
+        fn.value_type = value_type
         if not self._started:
             raise EngineError(ErrorCode.UNAVAILABLE, "The engine is not running")
         loop = asyncio.get_running_loop()
@@ -192,10 +194,10 @@ class Engine:
                 ErrorCode.INVALID_ARGUMENT, "Expected to deploy at least one resource"
             )
         parsed = await asyncio.to_thread(_parse_resources, resources)
-        return await self._submit(lambda m: commands.deploy(m, parsed, tenant_id))
+        return await self._submit(lambda m: commands.deploy(m, parsed, tenant_id), "DEPLOYMENT")
 
     async def delete_resource(self, resource_key: int) -> None:
-        await self._submit(lambda m: commands.delete_resource(m, resource_key))
+        await self._submit(lambda m: commands.delete_resource(m, resource_key), "RESOURCE_DELETION")
 
     # ------------------------------------------------------------------ instances
 
@@ -218,7 +220,8 @@ class Engine:
                 variables,
                 start_instructions,
                 tenant_id,
-            )
+            ),
+            "PROCESS_INSTANCE_CREATION",
         )
 
     async def create_process_instance_with_result(
@@ -249,7 +252,7 @@ class Engine:
             self._waiters.setdefault(created.process_instance_key, []).append((loop, done))
             return created
 
-        created: ProcessInstanceCreated = await self._submit(command)
+        created: ProcessInstanceCreated = await self._submit(command, "PROCESS_INSTANCE_CREATION")
         timeout = request_timeout_ms / 1000.0 if request_timeout_ms > 0 else None
         try:
             result_vars: dict[str, Any] = await asyncio.wait_for(done, timeout)
@@ -272,13 +275,16 @@ class Engine:
         )
 
     async def cancel_process_instance(self, process_instance_key: int) -> None:
-        await self._submit(lambda m: commands.cancel_instance(m, process_instance_key))
+        await self._submit(
+            lambda m: commands.cancel_instance(m, process_instance_key), "PROCESS_INSTANCE"
+        )
 
     async def set_variables(
         self, element_instance_key: int, variables: Mapping[str, Any], local: bool = False
     ) -> int:
         return await self._submit(
-            lambda m: commands.set_variables(m, element_instance_key, variables, local)
+            lambda m: commands.set_variables(m, element_instance_key, variables, local),
+            "VARIABLE_DOCUMENT",
         )
 
     async def modify_process_instance(
@@ -288,7 +294,8 @@ class Engine:
         terminate: Sequence[int] = (),
     ) -> None:
         await self._submit(
-            lambda m: commands.modify_instance(m, process_instance_key, activate, terminate)
+            lambda m: commands.modify_instance(m, process_instance_key, activate, terminate),
+            "PROCESS_INSTANCE_MODIFICATION",
         )
 
     # ------------------------------------------------------------------ jobs
@@ -306,12 +313,13 @@ class Engine:
         return await self._submit(
             lambda m: m.jobs.activate(
                 job_type, worker, timeout_ms, max_jobs, fetch_variables, tenant_ids
-            )
+            ),
+            "JOB_BATCH",
         )
 
     async def complete_job(self, job_key: int, variables: Mapping[str, Any] | None = None) -> None:
         doc = _variables(variables)
-        await self._submit(lambda m: m.jobs.complete(job_key, doc))
+        await self._submit(lambda m: m.jobs.complete(job_key, doc), "JOB")
 
     async def fail_job(
         self,
@@ -323,7 +331,7 @@ class Engine:
     ) -> None:
         doc = _variables(variables)
         await self._submit(
-            lambda m: m.jobs.fail(job_key, retries, error_message, retry_backoff_ms, doc)
+            lambda m: m.jobs.fail(job_key, retries, error_message, retry_backoff_ms, doc), "JOB"
         )
 
     async def throw_error(
@@ -334,13 +342,15 @@ class Engine:
         variables: Mapping[str, Any] | None = None,
     ) -> None:
         doc = _variables(variables)
-        await self._submit(lambda m: m.jobs.throw_error(job_key, error_code, error_message, doc))
+        await self._submit(
+            lambda m: m.jobs.throw_error(job_key, error_code, error_message, doc), "JOB"
+        )
 
     async def update_job_retries(self, job_key: int, retries: int) -> None:
-        await self._submit(lambda m: m.jobs.update_retries(job_key, retries))
+        await self._submit(lambda m: m.jobs.update_retries(job_key, retries), "JOB")
 
     async def update_job_timeout(self, job_key: int, timeout_ms: int) -> None:
-        await self._submit(lambda m: m.jobs.update_timeout(job_key, timeout_ms))
+        await self._submit(lambda m: m.jobs.update_timeout(job_key, timeout_ms), "JOB")
 
     # ------------------------------------------------------------------ messages and signals
 
@@ -357,18 +367,21 @@ class Engine:
         return await self._submit(
             lambda m: commands.publish_message(
                 m, name, correlation_key, time_to_live_ms, message_id, variables, tenant_id
-            )
+            ),
+            "MESSAGE",
         )
 
     async def broadcast_signal(
         self, signal_name: str, variables: Mapping[str, Any] | None = None
     ) -> int:
-        return await self._submit(lambda m: commands.broadcast_signal(m, signal_name, variables))
+        return await self._submit(
+            lambda m: commands.broadcast_signal(m, signal_name, variables), "SIGNAL"
+        )
 
     # ------------------------------------------------------------------ incidents and decisions
 
     async def resolve_incident(self, incident_key: int) -> None:
-        await self._submit(lambda m: m.incidents.resolve(incident_key))
+        await self._submit(lambda m: m.incidents.resolve(incident_key), "INCIDENT")
 
     async def evaluate_decision(
         self,
@@ -379,7 +392,10 @@ class Engine:
         tenant_id: str = DEFAULT_TENANT,
     ) -> DecisionEvaluation:
         return await self._submit(
-            lambda m: commands.evaluate_decision(m, decision_id, decision_key, variables, tenant_id)
+            lambda m: commands.evaluate_decision(
+                m, decision_id, decision_key, variables, tenant_id
+            ),
+            "DECISION_EVALUATION",
         )
 
 

@@ -233,6 +233,15 @@ class Writer:
                 except EngineError as exc:
                     item.error = exc
                     m.work.clear()
+                    m.s.record(
+                        -1,
+                        "COMMAND_REJECTION",
+                        getattr(item.fn, "value_type", "COMMAND"),
+                        "REJECTED",
+                        m.now,
+                        None,
+                        {"rejectionType": exc.code.value, "rejectionReason": exc.message},
+                    )
                 except Exception as exc:
                     log.exception("command failed unexpectedly; its batch is replayed without it")
                     item.error = exc

@@ -134,3 +134,15 @@ async def test_records_are_written_in_order(engine: Engine) -> None:
         )
     )
     assert [r[0] for r in records] == ["ELEMENT_ACTIVATING", "ELEMENT_ACTIVATED"]
+
+
+async def test_refused_command_leaves_a_rejection_record_only(engine: Engine) -> None:
+    before = await engine.inspect(lambda m: m.s.position)
+    with pytest.raises(EngineError):
+        await engine.complete_job(42)
+    records = await engine.inspect(
+        lambda m: engine._store.query(
+            "SELECT record_type, value_type, intent FROM record WHERE position > ?", (before,)
+        )
+    )
+    assert records == [("COMMAND_REJECTION", "JOB", "REJECTED")]

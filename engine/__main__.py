@@ -19,11 +19,12 @@ import socket
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import uvicorn
 from pydantic import ValidationError
 
+from engine.api import EngineApi
 from engine.config import LOG_LEVELS, EngineSettings, parse_address
 from engine.logs import configure_logging, get_logger
 
@@ -161,11 +162,14 @@ async def serve(settings: EngineSettings) -> None:
     http_socket = bind_tcp(settings.http_address, "HTTP")
     management_socket = bind_tcp(settings.management_address, "management")
 
-    engine = Engine(
+    runtime = Engine(
         settings.data_dir,
         clock=Clock(settings.clock_controlled),
         queue_capacity=settings.queue_capacity,
     )
+    # Engine.clock is a Clock; EngineApi declares a mutable ClockApi attribute, which mypy
+    # holds invariant. The runtime does implement the contract.
+    engine = cast(EngineApi, runtime)
     ready = False
     await engine.start()
     try:
@@ -174,7 +178,7 @@ async def serve(settings: EngineSettings) -> None:
             await gateway.start()
         except PortInUseError as error:
             raise StartupError(str(error)) from None
-        store_path = getattr(engine, "store_path", None)
+        store_path = runtime.store_path
         management = _http_server(
             create_management_app(
                 engine,

@@ -56,7 +56,7 @@ class EngineProcess:
         self.grpc_port = free_port()
         self.http_port = free_port()
         self.management_port = free_port()
-        self.log_path = data_dir.parent / f"{data_dir.name}-engine.log"
+        self.log_path = data_dir.parent / f"{data_dir.name}-engine-{self.grpc_port}.log"
         self.process: subprocess.Popen[bytes] | None = None
 
     @property

@@ -319,6 +319,9 @@ def test_messages_signals_and_unsupported_rpcs(stub: GatewayStub) -> None:
         )
         == grpc.StatusCode.NOT_FOUND
     )
+
+
+def test_evaluate_unknown_decision_is_not_found(stub: GatewayStub) -> None:
     assert (
         _code(lambda: stub.EvaluateDecision(pb.EvaluateDecisionRequest(decisionId="raw-none")))
         == grpc.StatusCode.NOT_FOUND

@@ -283,7 +283,7 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             else:
                 op = _ONE_CHAR.get(c)
                 if op is None:
-                    raise FeelSyntaxError(f"unexpected character {c!r}", expression=text,
+                    raise FeelSyntaxError(_unexpected_character(text, pos), expression=text,
                                           position=pos)
                 kind = op
                 pos += 1
@@ -293,6 +293,9 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                     kind = "LPAR"
                 elif kind == "LSQB" and value_ended and _OPEN_RANGE_END.match(text, pos):
                     kind = "RPAR"
+            if kind == "EQ" and text.startswith("=", pos):
+                raise FeelSyntaxError("'==' is not FEEL: compare with a single '='",
+                                      expression=text, position=start)
             if kind in ("LPAR", "LSQB", "LBRACE"):
                 if len(stack) >= MAX_NESTING:
                     raise FeelSyntaxError(
@@ -319,6 +322,21 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             prev = kind
             yield tok(kind, text[start:pos], start, pos)
         first = False
+
+
+_HINTS = {
+    "&&": "'&&' is not FEEL: use 'and'",
+    "||": "'||' is not FEEL: use 'or'",
+    "!": "'!' is not FEEL: use not(...) or '!='",
+    "'": "strings are written in double quotes in FEEL (\"text\")",
+}
+
+
+def _unexpected_character(text: str, pos: int) -> str:
+    for prefix, hint in _HINTS.items():
+        if text.startswith(prefix, pos):
+            return hint
+    return f"unexpected character {text[pos]!r}"
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'", '"': '"',

@@ -228,6 +228,45 @@ _UNARY_PARSER = Lark(_GRAMMAR, parser="lalr", lexer=_UnaryLexer, start="unary_st
                      transformer=_Build(), maybe_placeholders=False)
 
 
+_OPENS = {"IF": "THEN", "THEN": "ELSE", "FOR": "RETURN", "SOME": "SATISFIES",
+          "EVERY": "SATISFIES"}
+
+
+def _pending_keyword(text: str, pos: int) -> str | None:
+    """The keyword the innermost unfinished if/for/some/every still needs before ``pos``."""
+    stack: list[str] = []
+    try:
+        for tok in tokenize(text[:pos]):
+            if tok.type in ("THEN", "ELSE", "RETURN", "SATISFIES") and stack \
+                    and stack[-1] == tok.type:
+                stack.pop()
+            if tok.type in _OPENS:
+                stack.append(_OPENS[tok.type])
+    except FeelError:
+        return None
+    return stack[-1] if stack else None
+
+
+_CLOSERS = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
+
+
+def _innermost_closer(text: str, pos: int) -> str | None:
+    """The closing bracket of the innermost bracket still open before ``pos``."""
+    stack: list[str] = []
+    prev = ""
+    try:
+        for tok in tokenize(text[:pos]):
+            if tok.type in _CLOSERS:
+                plain = tok.type == "LPAR" and prev != "NAME"
+                stack.append(_CLOSERS[tok.type] + ("" if plain else ","))
+            elif tok.type in ("RPAR", "RSQB", "RBRACE") and stack:
+                stack.pop()
+            prev = tok.type
+    except FeelError:
+        return None
+    return stack[-1] if stack else None
+
+
 def _syntax_error(text: str, exc: Exception) -> FeelSyntaxError:
     if isinstance(exc, FeelError):
         return FeelSyntaxError(exc.message, expression=text, position=exc.position)
@@ -236,11 +275,20 @@ def _syntax_error(text: str, exc: Exception) -> FeelSyntaxError:
         pos = _pos(tok) if tok.type != "$END" else len(text)
         found = "end of the expression" if tok.type == "$END" else f"'{tok.value}'"
         expected = sorted(_TOKEN_TEXT[e] for e in exc.expected if e in _TOKEN_TEXT)
-        closing = [_TOKEN_TEXT[e] for e in ("RPAR", "RSQB", "RBRACE") if e in exc.expected]
+        closer = _innermost_closer(text, pos)
+        comma = closer is not None and closer.endswith(",")
+        closer = closer.rstrip(",") if closer is not None else None
+        closing = [_TOKEN_TEXT[closer]] if closer is not None and closer in exc.expected else []
+        pending = _pending_keyword(text, pos)
+        keywords = ([_TOKEN_TEXT[pending]] if pending is not None and pending in exc.expected
+                    else [])
         if expected and len(expected) <= 4:
             hint = f"; expected {' or '.join(expected)}"
+        elif keywords:
+            hint = f"; expected {' or '.join(keywords)}"
         elif closing:
-            hint = f"; expected {' or '.join(closing)} or an operator"
+            also = ", ','" if comma else ""
+            hint = f"; expected {closing[0]}{also} or an operator"
         else:
             hint = ""
         return FeelSyntaxError(f"unexpected {found}{hint}", expression=text, position=pos)

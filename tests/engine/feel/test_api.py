@@ -38,7 +38,7 @@ def test_bpmn_expression_marker() -> None:
     ("a && b", 2, "use 'and'"),
     ("a || b", 2, "use 'or'"),
     ("'text'", 0, "double quotes"),
-    ("for x in xs x", 13, "expected 'return'"),
+    ("for x in xs x", 12, "expected 'return'"),
     ("some x in xs x > 1", 13, "expected 'satisfies'"),
     ("if a b else c", 5, "expected 'then'"),
     ("f(1 2)", 4, "expected ')', ','"),

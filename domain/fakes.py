@@ -16,7 +16,7 @@ import random
 from datetime import date, datetime, timedelta
 
 from domain.clock import SHANGHAI
-from domain.enums import IdType, PlaceOfDeath, ReporterRole, Sex
+from domain.enums import IdType, NoIdReason, PlaceOfDeath, ReporterRole, Sex
 from domain.ids import NINGHAI_REGION, generate_citizen_id
 from domain.models.people import Address, Deceased, FamilyContact, Reporter
 from domain.models.report import DeathReport, ProfileFlags, WelfareKind
@@ -77,23 +77,35 @@ def fake_deceased(
     *,
     township: Township | None = None,
     born_in_ninghai: float = 0.9,
+    id_type: IdType = IdType.CITIZEN_ID,
 ) -> Deceased:
+    """A deceased person; ``id_type`` PASSPORT gives a passport number, NONE an unidentified
+    body (no name, no number) — the branches of the certificate-code rule."""
     sex = rng.choice((Sex.MALE, Sex.FEMALE))
     region = NINGHAI_REGION if rng.random() < born_in_ninghai else rng.choice(OTHER_REGIONS)
     birth = fake_birth_date(rng, died_at.date())
-    return Deceased.model_validate(
-        {
-            "name": fake_name(rng, sex),
-            "id_type": IdType.CITIZEN_ID,
-            "id_number": generate_citizen_id(rng, region=region, birth=birth, sex=sex),
-            "died_at": died_at,
-            "place_of_death": rng.choices(
-                (PlaceOfDeath.HOME, PlaceOfDeath.HOSPITAL, PlaceOfDeath.NURSING_HOME), (7, 2, 1)
-            )[0],
-            "address": fake_address(rng, township),
-        },
-        context=SIMULATED_CLOCK,
-    )
+    data: dict[str, object] = {
+        "name": fake_name(rng, sex),
+        "id_type": id_type,
+        "died_at": died_at,
+        "place_of_death": rng.choices(
+            (PlaceOfDeath.HOME, PlaceOfDeath.HOSPITAL, PlaceOfDeath.NURSING_HOME), (7, 2, 1)
+        )[0],
+        "address": fake_address(rng, township),
+    }
+    if id_type is IdType.CITIZEN_ID:
+        data["id_number"] = generate_citizen_id(rng, region=region, birth=birth, sex=sex)
+    elif id_type is IdType.PASSPORT:
+        data.update(
+            id_number="E" + "".join(rng.choice("0123456789") for _ in range(8)),
+            sex=sex,
+            birth_date=birth,
+        )
+    elif id_type is IdType.NONE:
+        data.update(name=None, no_id_reason=NoIdReason.UNIDENTIFIED_BODY)
+    else:
+        raise ValueError(f"fake_deceased does not generate {id_type.value} documents")
+    return Deceased.model_validate(data, context=SIMULATED_CLOCK)
 
 
 def fake_profile(rng: random.Random, age: int | None) -> ProfileFlags:
@@ -118,11 +130,12 @@ def fake_death_report(
     *,
     report_delay: timedelta | None = None,
     township: Township | None = None,
+    id_type: IdType = IdType.CITIZEN_ID,
 ) -> DeathReport:
     """A complete, valid report; most reports come within the 12 hours, some do not."""
     if died_at is None:
         died_at = datetime(2026, 11, 1, tzinfo=SHANGHAI) + timedelta(minutes=rng.randrange(43200))
-    deceased = fake_deceased(rng, died_at, township=township)
+    deceased = fake_deceased(rng, died_at, township=township, id_type=id_type)
     if report_delay is None:
         hours = rng.expovariate(1 / 3.0)  # mean 3 h; about 2% beyond 12 h
         report_delay = timedelta(minutes=int(hours * 60) + 5)

@@ -62,6 +62,12 @@ class Case(DomainModel):
                     f"办理环节时间顺序错误：{later}早于{earlier}",
                     f"case steps out of order: {later} is before {earlier}",
                 )
+        if self.township is not self.deceased.address.township:
+            raise bilingual(
+                "case.township_mismatch",
+                "案件所属乡镇与死者住址乡镇不一致",
+                "the case's township differs from the deceased's address",
+            )
         if self.status is not CaseStatus.OPEN and self.closed_at is None:
             raise bilingual(
                 "case.closed_without_time",

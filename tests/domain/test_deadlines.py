@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from structlog.testing import capture_logs
 
 from domain.clock import SHANGHAI, require_aware, to_feel
@@ -188,3 +190,16 @@ def test_deadline_crossing_into_unknown_year_uses_fallback() -> None:
 
 def test_day_deadline_is_hashable_value() -> None:
     assert DayDeadline(date(2026, 1, 1)) == DayDeadline(date(2026, 1, 1))
+
+
+@given(st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 11, 30)))
+def test_one_month_is_28_to_31_days_before_extension(died_on: date) -> None:
+    died = datetime(died_on.year, died_on.month, died_on.day, 12, tzinfo=SHANGHAI)
+    plain = household_deregistration_deadline(died, extend_over_rest_days=False).last_day
+    assert 28 <= (plain - died_on).days <= 31
+    assert (
+        plain.day == died_on.day or plain.month != add_months(died_on.replace(day=1), 1).month - 1
+    )
+    extended = household_deregistration_deadline(died).last_day
+    assert extended >= plain and is_workday(extended)
+    assert (extended - plain).days <= 10  # the longest run of rest days (Spring Festival) + 1

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from domain.clock import SHANGHAI
-from domain.enums import ActionKind, CaseStatus, Sex, Unit
+from domain.enums import ActionKind, CaseStatus, IdType, Sex, Unit
 from domain.fakes import fake_death_report
 from domain.ids import citizen_id_check_char
 from domain.models import (
@@ -314,3 +314,19 @@ def test_fake_reports_are_valid_and_reproducible() -> None:
     )
     assert {r.deceased.address.township for r in reports} == set(Township)
     assert sum(not r.on_time for r in reports) < 20  # most reports are on time
+
+
+def test_case_township_must_match_the_address() -> None:
+    with pytest.raises(ValidationError) as info:
+        _case(township="黄坛镇")
+    assert info.value.errors()[0]["type"] == "case.township_mismatch"
+
+
+@pytest.mark.parametrize("id_type", [IdType.PASSPORT, IdType.NONE])
+def test_fakes_cover_the_certificate_code_branches(id_type: IdType) -> None:
+    report = fake_death_report(random.Random(3), id_type=id_type)
+    assert report.deceased.id_type is id_type
+    if id_type is IdType.NONE:
+        assert report.deceased.name is None and report.deceased.identity_key is None
+    else:
+        assert report.deceased.identity_key == f"passport:{report.deceased.id_number}"

@@ -94,8 +94,11 @@ def _run(expression: str, body: Any, *args: Any) -> Any:
 
 
 def _state(variables: Mapping[str, Any] | None, now: dt.datetime | None, budget: int) -> State:
-    if variables is not None and not isinstance(variables, dict):
-        variables = dict(variables)
+    """Variables may be any mapping (the engine's scope chain, say): they are read lazily,
+    one name at a time, never copied."""
+    if variables is not None and not hasattr(variables, "get"):
+        raise FeelEvaluationError(
+            f"variables must be a mapping, not {type(variables).__name__}")
     return State(variables, now, budget)
 
 

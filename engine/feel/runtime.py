@@ -36,7 +36,7 @@ class State:
             self.warnings.append(f"no variable found with name '{name}'")
             return None
         try:
-            v = raw.get(name, MISSING) if isinstance(raw, dict) else raw(name)
+            v = raw.get(name, MISSING)
         except Exception:
             v = MISSING
         if v is MISSING:
@@ -50,9 +50,10 @@ class State:
         raw = self.raw
         if name in self.top:
             return True
-        if isinstance(raw, dict):
+        try:
             return name in raw
-        return False
+        except Exception:  # a variable provider must not break evaluation
+            return False
 
     def clock(self) -> dt.datetime:
         """The current time, aware; injectable so that the engine's controlled clock counts."""
@@ -102,6 +103,6 @@ class Env:
             e = e.parent
         st = self.state
         raw = st.raw
-        if isinstance(raw, dict) and name in raw:
+        if raw is not None and st.has(name):
             return st.lookup(name)
         return MISSING

@@ -140,3 +140,31 @@ def test_budget_stops_long_loops() -> None:
     with pytest.raises(feel.FeelEvaluationError, match="too long"):
         feel.evaluate("for i in 1..100000 return i", budget=1000)
     assert len(feel.evaluate("for i in 1..1000 return i")) == 1000
+
+
+def test_variables_may_be_any_mapping_read_lazily() -> None:
+    import collections
+
+    reads: list[str] = []
+
+    class Scope(collections.abc.Mapping):  # type: ignore[type-arg]
+        def __init__(self, data: dict[str, object]) -> None:
+            self.data = data
+
+        def __getitem__(self, key: str) -> object:
+            reads.append(key)
+            return self.data[key]
+
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("variables must not be copied")
+
+        def __len__(self) -> int:
+            raise AssertionError("variables must not be copied")
+
+    scope = Scope({"a": 1, "b": 2, "unused": 3})
+    assert feel.evaluate("a + b + a", scope) == 4
+    assert sorted(set(reads)) == ["a", "b"]
+    chained = collections.ChainMap({"a": 10}, {"a": 1, "b": 2})
+    assert feel.evaluate("a + b", chained) == 12
+    with pytest.raises(feel.FeelEvaluationError, match="mapping"):
+        feel.evaluate("a", [1, 2])  # type: ignore[arg-type]

@@ -88,7 +88,7 @@ def _run(expression: str, body: Any, *args: Any) -> Any:
     except MemoryError:
         raise FeelEvaluationError("the expression needs too much memory",
                                   expression=expression) from None
-    except Exception as exc:
+    except Exception as exc:  # the engine must only ever see FeelError
         raise FeelEvaluationError(f"failed to evaluate the expression: {exc!r}",
                                   expression=expression) from None
 

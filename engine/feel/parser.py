@@ -309,7 +309,7 @@ def parse_expression(text: str) -> ast.Node:
         raise _syntax_error(text, exc) from None
     except RecursionError:
         raise FeelSyntaxError("expression is nested too deeply", expression=text) from None
-    except Exception as exc:
+    except Exception as exc:  # the caller must only ever see FeelError
         raise FeelSyntaxError(f"cannot parse the expression ({exc!r})", expression=text) from None
 
 
@@ -324,7 +324,7 @@ def parse_unary_tests(text: str) -> ast.UnaryTests:
         first = _syntax_error(text, exc)
     except RecursionError:
         raise FeelSyntaxError("unary tests are nested too deeply", expression=text) from None
-    except Exception as exc:
+    except Exception as exc:  # the caller must only ever see FeelError
         raise FeelSyntaxError(f"cannot parse the unary tests ({exc!r})", expression=text) from None
     # "not(x) = y" is an expression, not a negation: retry as plain tests like feel-scala
     if text.lstrip().startswith("not"):

@@ -37,7 +37,7 @@ class State:
             return None
         try:
             v = raw.get(name, MISSING)
-        except Exception:
+        except Exception:  # a variable provider must not break evaluation
             v = MISSING
         if v is MISSING:
             self.warnings.append(f"no variable found with name '{name}'")

@@ -42,7 +42,7 @@ def zone(name: str) -> dt.tzinfo | None:
         return ZoneInfo(name)
     except (ValueError, KeyError, OSError):
         return None
-    except Exception:
+    except Exception:  # zoneinfo raises several types for odd names
         return None
 
 

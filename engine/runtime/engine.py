@@ -140,6 +140,7 @@ class Engine:
             "commands_total": w.commands,
             "batches_total": w.batches,
             "records_total": w.records,
+            "writer_cpu_seconds_total": round(w.cpu_seconds, 6),
             "command_queue_depth": w.queue.qsize(),
             "batch_size": w.batch_sizes.snapshot(),
             "commit_latency_seconds": w.commit_seconds.snapshot(),

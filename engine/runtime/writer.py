@@ -118,6 +118,7 @@ class Writer:
         self.batches = 0
         self.commands = 0
         self.records = 0
+        self.cpu_seconds = 0.0
         self.batch_sizes = Histogram((1, 2, 5, 10, 20, 50, 100, 200, 500, 1000))
         self.commit_seconds = Histogram(
             (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0)
@@ -221,6 +222,13 @@ class Writer:
             self._process_batch(items)
 
     def _process_batch(self, items: list[_Item]) -> None:
+        cpu_started = time.thread_time()
+        try:
+            self._process_batch_timed(items)
+        finally:
+            self.cpu_seconds += time.thread_time() - cpu_started
+
+    def _process_batch_timed(self, items: list[_Item]) -> None:
         while True:
             m = self.machine
             assert m is not None

@@ -12,6 +12,7 @@ from tests.engine.runtime.bpmn import (
     end,
     flow,
     io,
+    message,
     process,
     service,
     start,
@@ -237,3 +238,59 @@ async def test_input_mapping_dotted_target_and_output_to_context(engine: Engine)
     after = await one_job(engine, "after")
     assert after.variables["case"] == {"id": "C1", "status": "done"}
     assert "status" not in after.variables and "req" not in after.variables
+
+
+async def test_call_activity_output_mappings_and_no_child_propagation(engine: Engine) -> None:
+    child = process(
+        "child", start("cs"), service("ct", "child-work"), end("ce"), chain("cs", "ct", "ce")
+    )
+    parent = process(
+        "parent",
+        start(),
+        '<bpmn:callActivity id="call"><bpmn:extensionElements>'
+        '<zeebe:calledElement processId="child" propagateAllChildVariables="false" '
+        'propagateAllParentVariables="false" />'
+        + io({"input": "=given * 10"}, {"picked": "=result"})
+        + "</bpmn:extensionElements></bpmn:callActivity>",
+        service("after", "after"),
+        end(),
+        chain("start", "call", "after", "end"),
+    )
+    await engine.deploy([("c.bpmn", definitions(child, parent))])
+    await engine.create_process_instance(bpmn_process_id="parent", variables={"given": 1})
+    job = await one_job(engine, "child-work")
+    assert job.variables == {"input": 10}  # only the call activity's input mappings
+    await engine.complete_job(job.key, {"result": "ok", "noise": 1})
+    after = await one_job(engine, "after")
+    assert after.variables == {"given": 1, "picked": "ok"}
+
+
+async def test_interrupting_message_event_subprocess(engine: Engine) -> None:
+    esp = (
+        '<bpmn:subProcess id="esp" triggeredByEvent="true">'
+        '<bpmn:startEvent id="es"><bpmn:messageEventDefinition messageRef="M" />'
+        "</bpmn:startEvent>"
+        + service("h", "withdraw")
+        + end("ee")
+        + chain("es", "h", "ee")
+        + "</bpmn:subProcess>"
+    )
+    xml = bpmn(
+        "p",
+        start(),
+        service("main", "main"),
+        end(),
+        chain("start", "main", "end"),
+        esp,
+        extra=message("M", "withdrawn", "=caseId"),
+    )
+    await engine.deploy([("p.bpmn", xml)])
+    created = await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "Z"})
+    main = await one_job(engine, "main")
+    await engine.publish_message(name="withdrawn", correlation_key="Z", time_to_live_ms=0)
+    h = await one_job(engine, "withdraw")
+    assert await engine.inspect(lambda m: main.key not in m.s.jobs)
+    await engine.complete_job(h.key)
+    assert await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    ) == [("COMPLETED",)]

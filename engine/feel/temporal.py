@@ -280,16 +280,25 @@ def add_duration(value: Any, delta: dt.timedelta) -> Any:
     raise TypeError(t)
 
 
-def time_difference(x: dt.time, y: dt.time) -> dt.timedelta:
-    """x - y for two times of the same kind."""
-    def key(t: dt.time) -> dt.datetime:
-        base = dt.datetime.combine(dt.date(2000, 1, 1), t.replace(tzinfo=None))
-        off = t.utcoffset()
-        if off is None and t.tzinfo is not None:
-            off = dt.datetime.combine(dt.date.today(), t).utcoffset()
-        return base - (off or dt.timedelta(0))
+def standard_offset(tz: dt.tzinfo) -> dt.timedelta:
+    """A time with a zone id but no date uses the zone's standard (non-summer) offset, as
+    feel-scala's ZonedTime does."""
+    now = dt.datetime.now(UTC).astimezone(tz)
+    return (now.utcoffset() or dt.timedelta(0)) - (now.dst() or dt.timedelta(0))
 
-    return key(x) - key(y)
+
+def time_instant(t: dt.time) -> dt.datetime:
+    """A time as an instant on an arbitrary common day (for comparing and subtracting)."""
+    base = dt.datetime.combine(dt.date(2000, 1, 1), t.replace(tzinfo=None))
+    return base - (time_offset(t) or dt.timedelta(0))
+
+
+def time_difference(x: dt.time, y: dt.time) -> dt.timedelta:
+    """x - y: signed for local times; feel-scala gives the absolute gap for times with an
+    offset or zone."""
+    if x.tzinfo is None:
+        return time_instant(x) - time_instant(y)
+    return abs(time_instant(x) - time_instant(y))
 
 
 def duration_millis(v: dt.timedelta) -> int:
@@ -301,7 +310,7 @@ def time_offset(v: Any) -> dt.timedelta | None:
         return None
     off = v.utcoffset()
     if off is None and type(v) is dt.time:
-        off = dt.datetime.combine(dt.date.today(), v).utcoffset()
+        off = standard_offset(v.tzinfo)
     return off
 
 

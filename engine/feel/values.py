@@ -212,11 +212,9 @@ _ORDERED = {_NUM, _STR, _DATE, _LTIME, _TIME, _LDT, _DT, _YM, _DTD}
 
 def _time_key(t: dt.time) -> Any:
     """Times with an offset compare as instants on an arbitrary common day."""
-    off = t.utcoffset()
-    if off is None:  # zone id without a date: use today's offset
-        off = dt.datetime.combine(dt.date.today(), t).utcoffset() or dt.timedelta(0)
-    base = dt.datetime.combine(dt.date(2000, 1, 1), t.replace(tzinfo=None))
-    return base - off
+    from .temporal import time_instant
+
+    return time_instant(t)
 
 
 def compare(x: Any, y: Any) -> int | None:

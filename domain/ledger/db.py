@@ -12,10 +12,12 @@ readers carry on while one writer works; foreign keys are switched on (SQLite's 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -69,6 +71,32 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection: Connection) -> Iterator[None]:
+    """Switch SQLite's foreign keys off around a schema change, then check them.
+
+    Alembic's batch mode rebuilds a table (create copy, DROP, rename); with foreign keys on,
+    the DROP of a referenced table fails as soon as another table has rows pointing to it.
+    SQLite ignores this pragma inside a transaction, so it is set on the raw connection before
+    the migration's transaction begins. ``PRAGMA foreign_key_check`` afterwards makes sure the
+    rebuild left every reference intact. No-op on other databases.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    if connection.in_transaction():
+        raise RuntimeError("foreign keys can only be switched off outside a transaction")
+    raw: Any = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys=OFF")
+    try:
+        yield
+        problems = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise RuntimeError(f"migration broke foreign keys: {problems[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys=ON")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

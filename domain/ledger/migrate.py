@@ -31,7 +31,9 @@ def upgrade_database(url: str | None = None, revision: str = "head") -> None:
     """Bring the database at ``url`` / ``DATABASE_URL`` to ``revision`` (creates SQLite's dir)."""
     engine = make_engine(url)  # creates the SQLite directory and applies our connect settings
     try:
-        with engine.begin() as connection:
+        # Not begun here: env.py must see the connection outside a transaction (SQLite
+        # foreign keys are switched off around batch rebuilds) and commits it itself.
+        with engine.connect() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
@@ -42,7 +44,7 @@ def upgrade_database(url: str | None = None, revision: str = "head") -> None:
 def downgrade_database(url: str | None = None, revision: str = "base") -> None:
     engine = make_engine(url)
     try:
-        with engine.begin() as connection:
+        with engine.connect() as connection:
             config = alembic_config(url)
             config.attributes["connection"] = connection
             command.downgrade(config, revision)

@@ -85,6 +85,15 @@ def test_0002_backfills_report_lateness_from_existing_rows(db_url: str) -> None:
                 connection.execute(
                     insert, {"id": case_id, "died": died_value, "reported": reported}
                 )
+            # a row referencing the case: SQLite's batch rebuild of `cases` must keep it
+            connection.execute(
+                text(
+                    "INSERT INTO department_actions (case_id, unit, action, done_at, "
+                    "idempotency_key, details, actor_id, recorded_at) VALUES ('late', 'police', "
+                    "'household_deregistration', :at, 'k1', '{}', 'x', :at)"
+                ),
+                {"at": died_value},
+            )
     finally:
         engine.dispose()
     upgrade_database(db_url)
@@ -94,10 +103,20 @@ def test_0002_backfills_report_lateness_from_existing_rows(db_url: str) -> None:
             result = connection.execute(text("SELECT id, report_on_time FROM cases"))
             rows = {str(row[0]): bool(row[1]) for row in result}
         assert rows == {"on-time": True, "late": False}
+        with engine.connect() as connection:
+            actions = connection.execute(text("SELECT case_id FROM department_actions")).all()
+        assert [a[0] for a in actions] == ["late"]
     finally:
         engine.dispose()
     downgrade_database(db_url, "0001")  # the data survives a step down
     assert current_revision(db_url) == "0001"
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            count = connection.execute(text("SELECT count(*) FROM department_actions")).scalar()
+        assert count == 1
+    finally:
+        engine.dispose()
 
 
 def test_default_url_creates_the_data_directory(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from domain.ledger.db import database_url, make_engine
+from domain.ledger.db import database_url, make_engine, sqlite_foreign_keys_off
 from domain.ledger.tables import Base
 
 config = context.config
@@ -24,7 +24,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
-    with context.begin_transaction():
+    with sqlite_foreign_keys_off(connection), context.begin_transaction():
         context.run_migrations()
 
 
@@ -48,7 +48,6 @@ def run_migrations_online() -> None:
     try:
         with engine.connect() as connection:
             _configure(connection)
-            connection.commit()
     finally:
         engine.dispose()
 

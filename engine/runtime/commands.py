@@ -522,9 +522,17 @@ def modify_instance(
         m.run_work()
     for ek in terminate:
         ei = s.instances.get(ek)
-        if ei is not None and ei.alive:
-            m.terminate_and_notify(ei)
-            m.run_work()
+        if ei is None or not ei.alive:
+            continue
+        scope = m.scope_of(ei)
+        m.terminate(ei)
+        # as Zeebe: a flow scope left without any element instance is terminated too, up to
+        # the process instance itself
+        while scope is not None and scope.alive and not scope.children and not scope.active_flows:
+            parent = m.scope_of(scope)
+            m.terminate(scope)
+            scope = parent
+        m.run_work()
 
 
 # ---------------------------------------------------------------------------- messages

@@ -23,6 +23,7 @@ class ProcessProcessor(ElementProcessor):
             m.events.open_event_subprocesses(ei, process.event_subprocess_ids)
 
     def activated(self, m: Machine, ei: ElementInstance, el: Any) -> None:
+        m.events.after_open(ei)
         start = ei.mi.pop("start", None)
         start_vars = ei.mi.pop("start_vars", None)
         m.s.touch(ei)

@@ -263,3 +263,15 @@ async def test_create_with_result_fails_when_instance_is_cancelled(engine: Engin
     with pytest.raises(EngineError) as err:
         await waiting
     assert err.value.code == ErrorCode.FAILED_PRECONDITION
+
+
+async def test_modify_terminating_the_last_element_terminates_the_instance(engine: Engine) -> None:
+    await engine.deploy([("p.bpmn", _simple())])
+    created = await engine.create_process_instance(bpmn_process_id="p")
+    job = await one_job(engine, "work")
+    await engine.modify_process_instance(
+        created.process_instance_key, terminate=[job.element_instance_key]
+    )
+    assert await rows(
+        engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
+    ) == [("TERMINATED",)]

@@ -210,3 +210,28 @@ async def test_receive_task(engine: Engine) -> None:
         name="confirm", correlation_key="X", time_to_live_ms=0, variables={"ok": True}
     )
     assert (await one_job(engine, "after")).variables["ok"] is True
+
+
+async def test_buffered_message_reaches_event_subprocess_of_new_instance(engine: Engine) -> None:
+    esp = (
+        '<bpmn:subProcess id="esp" triggeredByEvent="true">'
+        '<bpmn:startEvent id="es" isInterrupting="false">'
+        '<bpmn:messageEventDefinition messageRef="M" /></bpmn:startEvent>'
+        + service("h", "early-news")
+        + end("ee")
+        + chain("es", "h", "ee")
+        + "</bpmn:subProcess>"
+    )
+    xml = bpmn(
+        "p",
+        start(),
+        service("main", "main"),
+        end(),
+        chain("start", "main", "end"),
+        esp,
+        extra=message("M", "news", "=caseId"),
+    )
+    await engine.deploy([("p.bpmn", xml)])
+    await engine.publish_message(name="news", correlation_key="N", time_to_live_ms=60_000)
+    await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "N"})
+    await one_job(engine, "early-news")

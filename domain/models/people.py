@@ -141,6 +141,16 @@ class Reporter(DomainModel):
     phone: MobilePhone
     organisation: str | None = Field(default=None, max_length=100, description="e.g. the hospital")
 
+    @model_validator(mode="after")
+    def _hospital_named(self) -> Reporter:
+        if self.role is ReporterRole.HOSPITAL and not self.organisation:
+            raise bilingual(
+                "reporter.organisation",
+                "医疗机构报告时须填写机构名称",
+                "a hospital reporting a death must name the institution",
+            )
+        return self
+
 
 class FamilyContact(DomainModel):
     """The family's contact person: a close relative, or an agent authorised by one."""

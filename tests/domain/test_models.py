@@ -330,3 +330,11 @@ def test_fakes_cover_the_certificate_code_branches(id_type: IdType) -> None:
         assert report.deceased.name is None and report.deceased.identity_key is None
     else:
         assert report.deceased.identity_key == f"passport:{report.deceased.id_number}"
+
+
+def test_hospital_reporter_names_the_institution() -> None:
+    data = report_data()
+    data["reporter"]["role"] = "hospital"
+    assert errors_of(data)[0]["type"] == "reporter.organisation"
+    data["reporter"]["organisation"] = "宁海县第一医院"
+    assert DeathReport.model_validate(data).reporter.organisation == "宁海县第一医院"

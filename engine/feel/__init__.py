@@ -25,7 +25,7 @@ from typing import Any
 
 from . import ast as _ast
 from .builtins import load as _load_builtins
-from .errors import FeelError, FeelEvaluationError, FeelSyntaxError, InvalidValue
+from .errors import FeelError, FeelEvaluationError, FeelSyntaxError, FeelWarning, InvalidValue
 from .interpreter import Fn, Test, compile_node, compile_unary
 from .parser import parse_expression, parse_unary_tests
 from .runtime import DEFAULT_BUDGET, Env, State
@@ -48,6 +48,7 @@ __all__ = [
     "FeelFunction",
     "FeelRange",
     "FeelSyntaxError",
+    "FeelWarning",
     "YearsMonthsDuration",
     "compile",
     "compile_unary_tests",
@@ -118,9 +119,10 @@ class CompiledExpression:
 
     def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
                                now: dt.datetime | None = None,
-                               budget: int = DEFAULT_BUDGET) -> tuple[Any, list[str]]:
+                               budget: int = DEFAULT_BUDGET) -> tuple[Any, list[FeelWarning]]:
         """The result and the reasons why parts of it became null (feel-scala's
-        "suppressed failures"): missing variables, wrong types, unknown functions."""
+        "suppressed failures"): missing variables, wrong types, unknown functions.
+        ``str(warning)`` reads like Zeebe's: ``[NO_VARIABLE_FOUND] No variable found ...``."""
         state = _state(variables, now, budget)
         return _run(self.text, self._evaluate, state), state.warnings
 

@@ -59,3 +59,30 @@ class InvalidValue(Exception):
     def __init__(self, message: str) -> None:
         self.message = message
         super().__init__(message)
+
+
+class FeelWarning:
+    """Why part of a result became null (feel-scala's "suppressed failure").
+
+    ``str()`` gives Zeebe's form, ``[NO_VARIABLE_FOUND] No variable found with name 'x'``,
+    which the engine appends to an incident message.
+    """
+
+    __slots__ = ("failure_type", "message")
+
+    def __init__(self, failure_type: str, message: str) -> None:
+        self.failure_type = failure_type
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.failure_type}] {self.message}"
+
+    def __repr__(self) -> str:
+        return f"FeelWarning({self.failure_type!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, FeelWarning) and other.failure_type == self.failure_type
+                and other.message == self.message)
+
+    def __hash__(self) -> int:
+        return hash((self.failure_type, self.message))

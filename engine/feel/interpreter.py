@@ -22,7 +22,16 @@ from .errors import FeelError, FeelEvaluationError, InvalidValue
 from .operators import ARITHMETIC, negate
 from .runtime import MAX_CALL_DEPTH, MISSING, Env, State
 from .temporal import parse_date, parse_datetime, parse_duration, parse_time, properties
-from .values import FeelFunction, FeelRange, compare, equal, from_float, kind, type_name
+from .values import (
+    FeelFunction,
+    FeelRange,
+    compare,
+    equal,
+    from_float,
+    kind,
+    show,
+    type_name,
+)
 
 Fn = Callable[[Env], Any]
 Test = Callable[[Env, Any], Any]  # unary test: (env, input) -> True/False/None
@@ -75,12 +84,18 @@ def get_path(v: Any, name: str, env: Env | None = None) -> Any:
         r = v.get(name, MISSING)
         if r is MISSING:
             if env is not None:
-                env.state.warnings.append(f"no context entry found with key '{name}'")
+                keys = ", ".join(f"'{k}'" for k in v) or None
+                env.state.warn("NO_CONTEXT_ENTRY_FOUND",
+                               f"No context entry found with key '{name}'. "
+                               + (f"Available keys: {keys}" if keys else "The context is empty"))
             return None
         return r
     if t is list:
         return [get_path(item, name, env) for item in v]
     if v is None:
+        if env is not None:
+            env.state.warn("NO_CONTEXT_ENTRY_FOUND",
+                           f"No context entry found with key '{name}'. The context is null")
         return None
     props = properties(v)
     if props is not None and name in props:
@@ -158,7 +173,8 @@ def _arith(node: ast.Arith) -> Fn:
         def arith1(env: Env) -> Any:
             try:
                 return op(first(env), second(env))
-            except (InvalidValue, ArithmeticError, ValueError, OverflowError, TypeError):
+            except (InvalidValue, ArithmeticError, ValueError, OverflowError, TypeError) as exc:
+                _invalid(env, exc)
                 return None
 
         return arith1
@@ -169,10 +185,16 @@ def _arith(node: ast.Arith) -> Fn:
             for op, f in ops:
                 v = op(v, f(env))
             return v
-        except (InvalidValue, ArithmeticError, ValueError, OverflowError, TypeError):
+        except (InvalidValue, ArithmeticError, ValueError, OverflowError, TypeError) as exc:
+            _invalid(env, exc)
             return None
 
     return arith
+
+
+def _invalid(env: Env, exc: Exception) -> None:
+    message = exc.message if isinstance(exc, InvalidValue) else str(exc) or type(exc).__name__
+    env.state.warn("INVALID_TYPE", message)
 
 
 def _negate(node: ast.Negate) -> Fn:
@@ -217,7 +239,10 @@ def _compare(node: ast.Compare) -> Fn:
             tx = type(x)
             if tx is type(y) and (tx is str or tx is int or tx is bool):
                 return x == y
-            return equal(x, y)
+            r = equal(x, y)
+            if r is None:
+                _not_comparable(env, x, y)
+            return r
         return eq
     if op in ("<", ">", "<=", ">="):
         def num_cmp(env: Env) -> Any:
@@ -233,9 +258,25 @@ def _compare(node: ast.Compare) -> Fn:
                 if op == ">=":
                     return x >= y
                 return x <= y
-            return _compare_values(op, x, y)
+            r = _compare_values(op, x, y)
+            if r is None:
+                _not_comparable(env, x, y)
+            return r
         return num_cmp
-    return lambda env: _compare_values(op, left(env), right(env))
+
+    def other_cmp(env: Env) -> Any:
+        x = left(env)
+        y = right(env)
+        r = _compare_values(op, x, y)
+        if r is None:
+            _not_comparable(env, x, y)
+        return r
+
+    return other_cmp
+
+
+def _not_comparable(env: Env, x: Any, y: Any) -> None:
+    env.state.warn("NOT_COMPARABLE", f"Can't compare '{show(x)}' with '{show(y)}'")
 
 
 def _and_values(values: list[Callable[[], Any]]) -> Any:
@@ -683,7 +724,12 @@ def _call(node: ast.Call) -> Fn:
             if result is not MISSING:
                 return result
         count = len(arg_map) if arg_map is not None else len(positional or ())
-        state.warnings.append(f"no function found with name '{name}' and {count} parameters")
+        if arg_map is not None:
+            state.warn("NO_FUNCTION_FOUND", f"No function found with name '{name}' and "
+                       f"parameters: {','.join(arg_map)}")
+        else:
+            state.warn("NO_FUNCTION_FOUND",
+                       f"No function found with name '{name}' and {count} parameters")
         return None
 
     return call

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import InvalidValue
 from .temporal import add_duration, add_months, duration_millis, time_difference
-from .values import DECIMAL, YearsMonthsDuration, from_float, normalize_int, to_string
+from .values import DECIMAL, YearsMonthsDuration, from_float, normalize_int, show
 
 _D = dt.date
 _DT = dt.datetime
@@ -30,17 +30,17 @@ def _floats(x: Any, y: Any) -> tuple[Any, Any, type, type]:
     return x, y, type(x), type(y)
 
 
+_MESSAGES = {
+    "add": "Can't add '{y}' to '{x}'",
+    "subtract": "Can't subtract '{y}' from '{x}'",
+    "multiply": "Can't multiply '{x}' by '{y}'",
+    "divide": "Can't divide '{x}' by '{y}'",
+    "raise": "Can't raise '{x}' to the power of '{y}'",
+}
+
+
 def _fail(verb: str, x: Any, y: Any) -> InvalidValue:
-    return InvalidValue(f"can't {verb} {_show(x)} and {_show(y)}")
-
-
-def _show(v: Any) -> str:
-    from .values import type_name
-
-    text = to_string(v)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return f"'{text}' ({type_name(v)})"
+    return InvalidValue(_MESSAGES[verb].format(x=show(x), y=show(y)))
 
 
 def _same_kind(x: Any, y: Any) -> bool:
@@ -69,8 +69,6 @@ def add(x: Any, y: Any) -> Any:
         return add_months(y, x.months)
     if tx is _YM and ty is _YM:
         return _YM(0, x.months + y.months)
-    if x is None or y is None:
-        raise InvalidValue("can't add null")
     raise _fail("add", x, y)
 
 
@@ -100,8 +98,6 @@ def subtract(x: Any, y: Any) -> Any:
         return x - y
     if tx is _YM and ty is _YM:
         return _YM(0, x.months - y.months)
-    if x is None or y is None:
-        raise InvalidValue("can't subtract null")
     raise _fail("subtract", x, y)
 
 
@@ -128,8 +124,6 @@ def multiply(x: Any, y: Any) -> Any:
         return y * _int_value(x)
     if tx is _TD and num_y:
         return x * _int_value(y)
-    if x is None or y is None:
-        raise InvalidValue("can't multiply null")
     raise _fail("multiply", x, y)
 
 
@@ -141,28 +135,26 @@ def divide(x: Any, y: Any) -> Any:
     num_y = ty is int or ty is Decimal
     if num_x and num_y:
         if y == 0:
-            raise InvalidValue("can't divide by zero")
+            raise _fail("divide", x, y)
         return DECIMAL.divide(x, y)
     if tx is _YM and num_y:
         if y == 0:
-            raise InvalidValue("can't divide by zero")
+            raise _fail("divide", x, y)
         return _YM(0, int(DECIMAL.divide(x.months, y)))
     if tx is _YM and ty is _YM:
         if y.months == 0:
-            raise InvalidValue("can't divide by zero")
+            raise _fail("divide", x, y)
         return int(x.months / y.months)  # Long division in feel-scala
     if tx is _TD and ty is _TD:
         ym = duration_millis(y)
         if ym == 0:
-            raise InvalidValue("can't divide by zero")
+            raise _fail("divide", x, y)
         return int(duration_millis(x) / ym)
     if tx is _TD and num_y:
         if y == 0:
-            raise InvalidValue("can't divide by zero")
+            raise _fail("divide", x, y)
         millis = int(DECIMAL.divide(duration_millis(x), y))
         return dt.timedelta(milliseconds=millis)
-    if x is None or y is None:
-        raise InvalidValue("can't divide null")
     raise _fail("divide", x, y)
 
 
@@ -197,7 +189,7 @@ def negate(x: Any) -> Any:
         return -x
     if t is Decimal:
         return DECIMAL.minus(x)
-    raise InvalidValue(f"can't negate {_show(x)}")
+    raise InvalidValue(f"Can't negate '{show(x)}'")
 
 
 ARITHMETIC = {"+": add, "-": subtract, "*": multiply, "/": divide, "**": power}

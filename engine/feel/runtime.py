@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .errors import FeelEvaluationError
+from .errors import FeelEvaluationError, FeelWarning
 from .values import from_variable
 
 MISSING: Any = object()
@@ -26,25 +26,29 @@ class State:
         self.now = now
         self.budget = budget
         self.depth = 0
-        self.warnings: list[str] = []
+        self.warnings: list[FeelWarning] = []
         self.top: dict[str, Any] = {}
 
     def lookup(self, name: str) -> Any:
         """A variable from the caller's variables, converted to a FEEL value once."""
         raw = self.raw
         if raw is None:
-            self.warnings.append(f"no variable found with name '{name}'")
+            self.warn("NO_VARIABLE_FOUND", f"No variable found with name '{name}'")
             return None
         try:
             v = raw.get(name, MISSING)
         except Exception:  # a variable provider must not break evaluation
             v = MISSING
         if v is MISSING:
-            self.warnings.append(f"no variable found with name '{name}'")
+            self.warn("NO_VARIABLE_FOUND", f"No variable found with name '{name}'")
             return None
         v = from_variable(v)
         self.top[name] = v
         return v
+
+    def warn(self, failure_type: str, message: str) -> None:
+        if len(self.warnings) < 100:  # a loop must not collect millions of them
+            self.warnings.append(FeelWarning(failure_type, message))
 
     def has(self, name: str) -> bool:
         raw = self.raw

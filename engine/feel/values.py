@@ -449,3 +449,9 @@ def to_json_value(v: Any) -> Any:
     if text is not None:
         return text
     return to_string(v)
+
+
+def show(v: Any) -> str:
+    """A value as feel-scala prints it in messages: strings quoted, null as null."""
+    text = _nested_string(v)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import FeelEvaluationError, InvalidValue
 from ..runtime import MISSING, State
-from ..values import from_python
+from ..values import from_python, show
 
 
 class NoMatch(Exception):
@@ -87,10 +87,13 @@ def invoke_builtin(name: str, overloads: list[Builtin], positional: list[Any] | 
         except FeelEvaluationError:
             raise
         except _ERRORS as exc:
-            state.warnings.append(f"failed to invoke function '{name}': {exc}")
+            state.warn("FUNCTION_INVOCATION_FAILURE",
+                       f"Failed to invoke function '{name}': {exc}")
             return None
     if matched:
-        state.warnings.append(f"failed to invoke function '{name}': illegal arguments")
+        state.warn("FUNCTION_INVOCATION_FAILURE",
+                   f"Failed to invoke function '{name}': Illegal arguments: "
+                   + ", ".join(show(a) for a in (positional or list((named or {}).values()))))
         return None
     return MISSING
 

@@ -113,9 +113,13 @@ def test_variables_from_json_and_python() -> None:
 def test_warnings_explain_nulls() -> None:
     value, warnings = feel.compile("missing + 1").evaluate_with_warnings({})
     assert value is None
-    assert any("missing" in w for w in warnings)
+    assert [str(w) for w in warnings] == [
+        "[NO_VARIABLE_FOUND] No variable found with name 'missing'",
+        "[INVALID_TYPE] Can't add '1' to 'null'",
+    ]
     value, warnings = feel.compile("nope(1)").evaluate_with_warnings()
-    assert value is None and any("nope" in w for w in warnings)
+    assert value is None and any("nope" in w.message for w in warnings)
+    assert warnings[0].failure_type == "NO_FUNCTION_FOUND"
 
 
 def test_names_with_spaces_and_builtin_names() -> None:

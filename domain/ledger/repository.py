@@ -364,11 +364,14 @@ class Ledger:
         died_to: datetime | None = None,
         limit: int = 50,
         offset: int = 0,
+        actor: Actor | None = None,
+        purpose: str | None = None,
     ) -> tuple[list[Case], int]:
         """A page of cases (newest report first) and the total matching, for the case API.
 
-        ``townships`` restricts to a caller's townships (None = county-wide). Not audited per
-        case: a list shows no more than the caller's scope allows; the API audits exports.
+        ``townships`` restricts to a caller's townships (None = county-wide). With ``actor``
+        every case on the page gets a "read" audit entry, so "who saw this person's data"
+        includes people who saw it in a list; system callers (KPIs) pass no actor.
         """
         conditions: list[Any] = []
         if townships is not None:
@@ -392,7 +395,19 @@ class Ledger:
                 .limit(limit)
                 .offset(offset)
             )
-            return [_case_model(row) for row in rows], int(total or 0)
+            cases = [_case_model(row) for row in rows]
+            if actor is not None:
+                for case in cases:
+                    self._audit(
+                        session,
+                        actor,
+                        "read",
+                        "case",
+                        case_id=case.id,
+                        fields=[*DECEASED_FIELDS, "family_contact"],
+                        purpose=purpose or "case search",
+                    )
+            return cases, int(total or 0)
 
     def cases_without_process_instance(self) -> list[Case]:
         """Open cases whose process instance was never started (e.g. the engine was down)."""

@@ -586,3 +586,16 @@ def test_family_trips_are_counted_for_the_zero_trip_figure(ledger: Ledger) -> No
     counts = ledger.family_trip_counts()
     assert counts == {one: 2} and zero not in counts
     assert ledger.family_trip_counts([zero]) == {}
+
+
+def test_search_with_an_actor_audits_every_case_shown(ledger: Ledger) -> None:
+    ids = [ledger.record_report(report(seed=s), OPERATOR).case.id for s in (101, 102)]
+    ledger.search_cases(actor=POLICE, purpose="township list")
+    for case_id in ids:
+        reads = [e for e in ledger.audit_entries(case_id=case_id) if e.action == "read"]
+        assert [(e.actor_id, e.purpose) for e in reads] == [("pol-3", "township list")]
+    ledger.search_cases()  # system caller: nothing audited
+    assert len([e for e in ledger.audit_entries() if e.action == "read"]) == 2
+    with pytest.raises(CaseNotFound) as info:
+        ledger.get_case("missing", POLICE)
+    assert info.value.code == "case.not_found"

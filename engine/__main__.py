@@ -151,6 +151,7 @@ def _http_server(app: Any, level: str) -> _Server:
 
 
 async def serve(settings: EngineSettings) -> None:
+    from engine.console import mount_console
     from engine.gateway import GatewayServer, PortInUseError
     from engine.management import create_management_app
     from engine.query import create_query_app
@@ -189,7 +190,11 @@ async def serve(settings: EngineSettings) -> None:
             settings.log_level,
         )
         query = _http_server(
-            create_query_app(engine, store_path, grpc_host=grpc_host, grpc_port=grpc_port),
+            mount_console(
+                create_query_app(engine, store_path, grpc_host=grpc_host, grpc_port=grpc_port),
+                engine,
+                store_path,
+            ),
             settings.log_level,
         )
         servers = [

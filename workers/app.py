@@ -89,10 +89,16 @@ def build_departments(
     return Departments(police=police, civil=civil, hrss=hrss_system, dpf=dpf)
 
 
+def whole_seconds_now() -> datetime:
+    """Times the workers record are whole seconds, like the contract's process variables,
+    so a time read back from a variable never sorts before the same time in the ledger."""
+    return now_in_shanghai().replace(microsecond=0)
+
+
 def build_context(
     settings: WorkerSettings,
     ledger: WorkerLedger,
-    clock: Callable[[], datetime] = now_in_shanghai,
+    clock: Callable[[], datetime] = whole_seconds_now,
 ) -> Context:
     return Context(
         settings=settings,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
+from pydantic import ValidationError
 from pyzeebe import Job
 from pyzeebe.errors import BusinessError
 from pyzeebe.job.job import JobController
@@ -36,6 +37,22 @@ class BpmnError(BusinessError):
         self.variables = variables or {}
 
 
+def describe(error: Exception) -> str:
+    """A failure message safe to hand to the engine (ops see it in incidents).
+
+    pydantic's messages repeat the input (names, addresses), so validation errors are
+    reduced to their locations and codes; everything else is masked and shortened.
+    """
+    if isinstance(error, ValidationError):
+        parts = [
+            f"{'.'.join(str(p) for p in e['loc']) or e.get('ctx', {}).get('model', '')}"
+            f"[{e['type']}]"
+            for e in error.errors()
+        ]
+        return f"ValidationError({error.title}): " + "; ".join(parts)[:450]
+    return mask_text(f"{type(error).__name__}: {error}")[:500]
+
+
 def back_off_ms(retries_left: int, max_ms: int) -> int:
     """Back-off before the next attempt: doubles with each failure already seen."""
     failures_seen = max(0, ZEEBE_DEFAULT_RETRIES - retries_left)
@@ -44,7 +61,7 @@ def back_off_ms(retries_left: int, max_ms: int) -> int:
 
 def make_exception_handler(max_back_off_ms: int) -> ExceptionHandler:
     async def handle(error: Exception, job: Job, controller: JobController) -> None:
-        message = mask_text(f"{type(error).__name__}: {error}")[:500]
+        message = describe(error)
         if isinstance(error, BusinessError):
             log.info("business error", task=job.type, job=job.key, code=error.error_code)
             variables = error.variables if isinstance(error, BpmnError) else None

@@ -31,10 +31,13 @@ async def dispatch_doctor(ctx: Context, job: Job) -> dict[str, Any]:
 
 async def record_certificate(ctx: Context, job: Job) -> dict[str, Any]:
     """Deadlines only: the certificate itself was validated and stored by the API."""
-    case_id = case_id_of(job)
+    case = await ctx.ledger.case(case_id_of(job))
     issued_at = time_var(job, "certificateIssuedAt")
     forms = {CertificateForm(f) for f in (var(job, "certificateForms") or ["paper"])}
-    await ctx.ledger.set_stage(case_id, stage=CaseStage.CERTIFIED, at=issued_at)
+    # A step never precedes the one before it in the ledger's case (a certificate written
+    # out in the same second as the directive, or by a doctor already at the home).
+    step_at = max(issued_at, case.directive_at) if case.directive_at else issued_at
+    await ctx.ledger.set_stage(case.id, stage=CaseStage.CERTIFIED, at=step_at)
     result: dict[str, Any] = {
         "paperCertificate": CertificateForm.PAPER in forms,
         "electronicCertificate": CertificateForm.ELECTRONIC in forms,

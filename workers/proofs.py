@@ -10,12 +10,20 @@ from workers.context import Context, case_id_of, var
 from workers.tasks import add_task, new_router
 
 
+def copy_keys(request_id: str, copies: int) -> list[str]:
+    """The ledger keys of a request's copies: ``{requestId}:1`` … ``{requestId}:{copies}``,
+    the same keys the case API uses when it answers the family at once."""
+    return [f"{request_id}:{n}" for n in range(1, copies + 1)]
+
+
 async def issue_copy(ctx: Context, job: Job) -> dict[str, Any]:
-    """One copy per request id: the API may have issued it already (it answers the family at
-    once); then this finds it and issues nothing more."""
+    """Issue the request's copies unless they exist: the API has usually issued them already
+    (it answers the family at once); then this finds them and issues nothing more."""
     request: dict[str, Any] = var(job, "copyRequest") or {}
     request_id = str(request.get("requestId") or job.element_instance_key)
-    await ctx.ledger.issue_copy(case_id_of(job), request_id, ctx.clock())
+    copies = max(1, int(request.get("copies") or 1))
+    for key in copy_keys(request_id, copies):
+        await ctx.ledger.issue_copy(case_id_of(job), key, ctx.clock())
     return {}
 
 

@@ -130,5 +130,13 @@ def timeline(
         entries.append(
             TimelineEntry(step=f"closed:{case.status.value}", label_zh="结案", at=case.closed_at)
         )
-    entries.sort(key=lambda e: e.at or datetime.max.replace(tzinfo=SHANGHAI))
+    # Recorded times mix whole seconds (process variables) and finer ones (callbacks): order
+    # by the second, then by the flow's own order (reports first, closing last).
+    end = datetime.max.replace(tzinfo=SHANGHAI)
+    entries.sort(
+        key=lambda e: (
+            (e.at or end).replace(microsecond=0),
+            2 if e.step.startswith("closed") else 0 if e.step.startswith("report") else 1,
+        )
+    )
     return entries

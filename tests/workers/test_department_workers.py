@@ -79,7 +79,7 @@ async def test_directive_is_sent_once_and_redelivery_keeps_directive_at(
     assert "hrss" in first["directiveUnits"] and "dpf" not in first["directiveUnits"]
     summaries = [n for n in running.sink.read() if n["template"] == "death_summary"]
     assert len(summaries) == 1
-    assert case.deceased.id_number not in str(summaries[0])  # masked for the work group
+    assert str(case.deceased.id_number) not in str(summaries[0])  # masked for the work group
     stored = ledger.get_case(case.id, running.ctx.ledger.actor)  # type: ignore[attr-defined]
     assert stored.stage is CaseStage.DIRECTED
 
@@ -118,7 +118,7 @@ async def test_department_down_fails_the_job_with_back_off_and_records_nothing(
     [failure] = gateway.failed
     assert failure.retries == 1
     assert failure.retryBackOff >= 1000
-    assert case.deceased.id_number not in failure.errorMessage
+    assert str(case.deceased.id_number) not in failure.errorMessage
     assert ledger.find_action(case.id, Unit.HRSS, ActionKind.PENSION_STOPPED) is None
 
 
@@ -147,3 +147,34 @@ async def test_escalation_is_recorded_once_per_reason(
     running.gateway.add_job("supervisor.escalate", {"caseId": case.id}, headers=headers)
     await running.wait(lambda g: len(g.completed) == 2)
     assert [reason for reason, _, _ in ledger.escalations_for(case.id)] == ["certificate-overdue"]
+
+
+async def test_copy_task_finds_the_copies_the_api_issued(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    from domain.clock import now_in_shanghai
+    from domain.enums import CertificateForm
+    from domain.models import Certificate
+    from tests.workers.conftest import HOTLINE
+
+    case = open_case(ledger)
+    ledger.record_certificate(
+        Certificate(
+            case_id=case.id,
+            code=str(case.deceased.id_number),
+            form=CertificateForm.PAPER,
+            deceased_name=str(case.deceased.name),
+            id_type=case.deceased.id_type,
+            id_number=case.deceased.id_number,
+            issuer_name="卫生院",
+            issuer_uscc="12330226MB0000001H",
+            issued_at=now_in_shanghai(),
+        ),
+        HOTLINE,
+    )
+    for n in (1, 2):  # what the API does for a request of two copies
+        ledger.issue_copy(case.id, f"req-1:{n}", now_in_shanghai(), HOTLINE)
+    request = {"requestId": "req-1", "copies": 2, "kind": "medical_certificate"}
+    running.gateway.add_job("proof.issue-copy", {"caseId": case.id, "copyRequest": request})
+    await running.wait(lambda g: len(g.completed) == 1)
+    assert len(ledger.certificates_for(case.id)) == 3  # the original and the two copies

@@ -72,7 +72,7 @@ def test_family_notice_names_the_deceased_and_gives_the_deadline() -> None:
     message = DEREGISTRATION_NOTICE.render(FIELDS, dedupe_key="k")
     assert "测试明" in message.text
     assert "2026-12-29" in message.text
-    assert FIELDS["family_link"] in message.text
+    assert str(FIELDS["family_link"]) in message.text
 
 
 def test_missing_field_is_a_clear_error() -> None:

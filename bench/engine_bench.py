@@ -60,6 +60,16 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int = 0
+    cpu: dict[str, float] | None = None  # CPU share (1.0 = one core) per process, measured
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -152,16 +162,24 @@ def run_worker(address: str, max_jobs: int) -> None:
     """The worker process: pyzeebe, as users write it."""
     from pyzeebe import ZeebeWorker, create_insecure_channel
 
-    worker = ZeebeWorker(create_insecure_channel(grpc_address=address), poll_retry_delay=0)
+    async def serve() -> None:
+        # the channel belongs to the loop it is created in: create it inside asyncio.run
+        worker = ZeebeWorker(create_insecure_channel(grpc_address=address), poll_retry_delay=0)
 
-    @worker.task(task_type=JOB_TYPE, max_jobs_to_activate=max_jobs, max_running_jobs=max_jobs)
-    def work() -> dict[str, Any]:
-        return {"done": True}
+        @worker.task(
+            task_type=JOB_TYPE, max_jobs_to_activate=max_jobs, max_running_jobs=4 * max_jobs
+        )
+        def work() -> dict[str, Any]:
+            return {"done": True}
 
-    asyncio.run(worker.work())
+        await worker.work()
+
+    asyncio.run(serve())
 
 
-async def _drive(address: str, seconds: float, warmup: float, concurrency: int) -> Result:
+async def _drive(
+    address: str, seconds: float, warmup: float, concurrency: int, pids: dict[str, int]
+) -> Result:
     from pyzeebe import ZeebeClient, create_insecure_channel
 
     channel = create_insecure_channel(grpc_address=address)
@@ -188,7 +206,15 @@ async def _drive(address: str, seconds: float, warmup: float, concurrency: int) 
             if t0 >= measure_from:
                 latencies.append(loop.time() - t0)
 
+    async def sample_cpu() -> dict[str, float]:
+        await asyncio.sleep(max(measure_from - loop.time(), 0))
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        await asyncio.sleep(seconds)
+        return {name: (cpu_seconds(pid) - before[name]) / seconds for name, pid in pids.items()}
+
+    cpu_task = asyncio.create_task(sample_cpu())
     await asyncio.gather(*(one_lane() for _ in range(concurrency)))
+    cpu = await cpu_task
     await channel.close()
     return Result(
         f"shenhou engine over gRPC, durable (concurrency {concurrency})",
@@ -198,6 +224,7 @@ async def _drive(address: str, seconds: float, warmup: float, concurrency: int) 
         _percentile(latencies, 0.5) * 1000,
         _percentile(latencies, 0.99) * 1000,
         errors,
+        cpu,
     )
 
 
@@ -245,10 +272,13 @@ def engine_run(seconds: float, warmup: float, concurrency: int, profile: Path | 
             cwd=ROOT,
             env=env,
         )
-        if profile is not None and shutil.which("py-spy"):
+        py_spy = shutil.which("py-spy") or shutil.which(
+            "py-spy", path=str(Path(sys.executable).parent)
+        )
+        if profile is not None and py_spy:
             spy = subprocess.Popen(
                 [
-                    "py-spy",
+                    py_spy,
                     "record",
                     "--pid",
                     str(engine.pid),
@@ -261,9 +291,13 @@ def engine_run(seconds: float, warmup: float, concurrency: int, profile: Path | 
                     "--nonblocking",
                 ],
                 stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                stderr=log,
             )
-        return asyncio.run(_drive(address, seconds, warmup, concurrency))
+        elif profile is not None:
+            print("--profile needs py-spy (pip install py-spy); running without", file=sys.stderr)
+        pids = {"engine": engine.pid, "worker": worker.pid, "load generator": os.getpid()}
+        result = asyncio.run(_drive(address, seconds, warmup, concurrency, pids))
+        return result
     finally:
         for child in (spy, worker):
             if child is not None:
@@ -291,6 +325,12 @@ def report(results: list[Result], info: dict[str, str]) -> str:
             f"{r.name:<62} {r.per_second:>8.1f} {r.p50_ms:>8.2f} {r.p99_ms:>8.2f} "
             f"{r.completed:>7} {r.errors:>4}"
         )
+    for r in results:
+        if r.cpu:
+            shares = ", ".join(f"{name} {share * 100:.0f}%" for name, share in r.cpu.items())
+            lines.append(f"CPU while measured (100% = one core): {shares}")
+    load = os.getloadavg()
+    lines.append(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return "\n".join(lines)
 
 

@@ -1,13 +1,14 @@
 """``python -m bench`` (``make bench``): run every ``bench/*_bench.py`` module's ``main()``.
 
-Each benchmark module owns its arguments and defaults; this runner calls them with none and
-reports which ones failed. ``python -m bench engine`` runs only the modules whose name
-contains "engine".
+Each benchmark module owns its arguments and defaults; this runner calls ``main([])`` (or
+``main()``) and reports which ones failed. ``python -m bench engine`` runs only the modules
+whose name contains "engine".
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 import sys
 import time
 from pathlib import Path
@@ -30,7 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"== {name}", flush=True)
         started = time.monotonic()
         try:
-            code = importlib.import_module(name).main([])
+            entry = importlib.import_module(name).main
+            # main(argv) or main(); None counts as success
+            code = entry([]) if inspect.signature(entry).parameters else entry()
+            code = int(code or 0)
         except Exception as error:  # report and go on with the others
             print(f"{name} failed: {type(error).__name__}: {error}", file=sys.stderr)
             code = 1

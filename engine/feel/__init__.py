@@ -26,9 +26,10 @@ from typing import Any
 from . import ast as _ast
 from .builtins import load as _load_builtins
 from .errors import FeelError, FeelEvaluationError, FeelSyntaxError, FeelWarning, InvalidValue
-from .interpreter import Fn, Test, compile_node, compile_unary
+from .interpreter import Fn, compile_node
 from .parser import parse_expression, parse_unary_tests
 from .runtime import DEFAULT_BUDGET, Env, State
+from .unary import Test, compile_unary
 from .values import (
     FeelFunction,
     FeelRange,

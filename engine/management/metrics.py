@@ -68,7 +68,12 @@ class ReadModelCollector(Collector):
 
     QUERIES: ClassVar[dict[str, str]] = {
         "process_instances_active": "SELECT COUNT(*) FROM process_instance WHERE state='ACTIVE'",
+        "process_instances_completed": "SELECT COUNT(*) FROM process_instance "
+        "WHERE state='COMPLETED'",
+        "process_instances_terminated": "SELECT COUNT(*) FROM process_instance "
+        "WHERE state='TERMINATED'",
         "incidents_active": "SELECT COUNT(*) FROM incident WHERE state='ACTIVE'",
+        "incidents_created": "SELECT COUNT(*) FROM incident",
         "jobs_activatable": "SELECT COUNT(*) FROM job WHERE state IN "
         "('CREATED','FAILED','TIMED_OUT','RETRIES_UPDATED') AND retries > 0",
     }

@@ -70,3 +70,4 @@ def test_metrics_count_the_engines_work(engine_proc: EngineProcess) -> None:
     assert samples["zeebe_engine_commit_latency_seconds_count"] >= 1
     assert "zeebe_engine_process_instances_active" in samples
     assert "zeebe_engine_incidents_active" in samples
+    assert "zeebe_engine_process_instances_completed" in samples

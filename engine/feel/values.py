@@ -257,9 +257,7 @@ def equal(x: Any, y: Any) -> bool | None:
         return _time_key(x) == _time_key(y) and x.tzinfo == y.tzinfo
     if kx == _DT:
         return x == y and x.utcoffset() == y.utcoffset()
-    if kx == -1:
-        if type(x) is type(y) and type(x) in (FeelRange, FeelFunction):
-            return x == y
+    if kx == -1:  # ranges and functions are not comparable (feel-scala's ValComparator)
         return None
     return bool(x == y)
 

@@ -1,0 +1,206 @@
+"""The console in a real browser against a real engine process: find, see, fix, watch.
+
+An ops user opens an instance with an incident, sees it marked on the diagram, retries it and
+watches it complete without reloading; filters a list of 3,000 instances; edits a variable.
+A read-only role sees neither actions nor personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.engine.console.browser import ARGS, CHROMIUM, require_chromium
+from tests.engine.console.harness import HEALTH, OPS, ConsoleEngine, Zeebe
+from tests.engine.e2e import models
+from tests.engine.e2e.harness import wait_for
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require_chromium()
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def open_page(browser: Any, engine: ConsoleEngine, token: str) -> Any:
+    """A fresh browser context (own cookies) logged in through the login form."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.console_errors = errors
+    page.goto(f"{engine.console_url}/login")
+    page.fill("#token", token)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/console/instances$"))
+    return page
+
+
+def incident_instance(zeebe: Zeebe, engine: ConsoleEngine) -> int:
+    key = zeebe.create("console-demo", {"caseId": "C-1", "deceased": {"name": "张三"}})
+    zeebe.complete(zeebe.job_of("console.check", key).key)
+    zeebe.fail(zeebe.job_of("console.certify", key).key, 0, "hospital system timed out")
+    engine.wait_search("incidents", {"processInstanceKey": str(key), "state": "ACTIVE"})
+    return key
+
+
+def test_incident_is_marked_retried_and_the_instance_completes_live(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    key = incident_instance(zeebe, console_engine)
+    page = open_page(browser, console_engine, OPS)
+    page.goto(f"{console_engine.console_url}/instances/{key}")
+
+    expect(page.get_by_test_id("state")).to_have_text("INCIDENT")
+    expect(page.locator('.incident-mark[data-element="certify"]')).to_be_visible()
+    expect(page.locator('.token-count[data-element="certify"]')).to_have_text("1")
+    incident = page.locator("#incidents tr[data-incident]")
+    expect(incident).to_contain_text("JOB_NO_RETRIES")
+    expect(incident).to_contain_text("hospital system timed out")
+    expect(page.locator("#live")).to_have_text("● live")
+    page.evaluate("window.__sameDocument = true")
+
+    incident.get_by_role("button", name=re.compile("Retry")).click()
+    expect(page.locator("#toast")).to_contain_text("Retried")
+    expect(page.locator("#incidents")).to_contain_text("No open incidents.")
+    expect(page.locator(".incident-mark")).to_have_count(0)
+
+    zeebe.complete(zeebe.job_of("console.certify", key).key, {"certificate": "N-1"})
+    expect(page.get_by_test_id("state")).to_have_text("COMPLETED")  # pushed, not reloaded
+    expect(page.locator('.djs-element.taken[data-element-id="end"]')).to_have_count(1)
+    assert page.evaluate("window.__sameDocument") is True
+    audit = page.locator("#audit tbody tr")
+    expect(audit).to_have_count(1)
+    expect(audit).to_contain_text("ops:alice")
+    expect(audit).to_contain_text("RETRY_INCIDENT")
+    expect(audit).to_contain_text("DONE")
+    assert page.console_errors == []
+    page.context.close()
+
+
+def test_filter_and_page_through_three_thousand_instances(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    zeebe.deploy("bulk.bpmn", models.one_task("console-bulk", "console.bulk"))
+    keys = zeebe.create_many("console-bulk", 3_000, lambda i: {"n": i, "batch": f"b{i % 3}"})
+    done = zeebe.activate("console.bulk", max_jobs=7)
+    for job in done:
+        zeebe.complete(job.key)
+    wait_for(
+        lambda: (
+            len(
+                console_engine.search(
+                    "process-instances",
+                    {"processDefinitionId": "console-bulk", "state": "COMPLETED"},
+                )
+            )
+            == len(done)
+        ),
+        what="completed bulk instances",
+    )
+    page = open_page(browser, console_engine, OPS)
+    page.goto(f"{console_engine.console_url}/instances?process=console-bulk")
+    summary = page.get_by_test_id("summary")
+    expect(summary).to_contain_text("1–50 of 3,000")
+    expect(page.locator("#instances tbody tr")).to_have_count(50)
+
+    page.click("#next")
+    expect(summary).to_contain_text("51–100 of 3,000")
+
+    page.check("input[name=state][value=completed]")
+    page.click("#filters button[type=submit]")
+    expect(summary).to_contain_text(f"1–{len(done)} of {len(done)}")
+    expect(page.locator("#instances tbody tr")).to_have_count(len(done))
+
+    page.click("#reset")
+    page.select_option("#f-process", "console-bulk")
+    page.fill("#f-var-name", "n")
+    page.fill("#f-var-value", "1234")
+    page.click("#filters button[type=submit]")
+    expect(summary).to_contain_text("1–1 of 1")
+    row = page.locator("#instances tbody tr")
+    expect(row).to_have_attribute("data-key", str(keys[1234]))
+
+    page.fill("#f-var-name", "batch")
+    page.fill("#f-var-value", "b2")
+    page.click("#filters button[type=submit]")
+    expect(summary).to_contain_text("of 1,000")
+    assert "var_value=b2" in page.url  # the filtered list is a link to share
+
+    row = page.locator(f'#instances tbody tr[data-key="{keys[2]}"]')
+    page.fill("#f-var-name", "n")
+    page.fill("#f-var-value", "2")
+    page.click("#filters button[type=submit]")
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+    expect(page.locator('#variables tr[data-variable="n"]')).to_contain_text("2")
+
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    answer = httpx.get(
+        f"{console_engine.console_url}/api/instances",
+        params={"process": "console-bulk", "state": "active", "sort": "start"},
+        cookies=cookies,
+    ).json()
+    assert answer["total"] == 3_000 - len(done)
+    assert answer["tookMs"] < 500, answer["tookMs"]
+    assert page.console_errors == []
+    page.context.close()
+
+
+def test_edit_a_variable(browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe) -> None:
+    key = zeebe.create("console-demo", {"caseId": "C-7", "township": "跃龙街道"})
+    page = open_page(browser, console_engine, OPS)
+    page.goto(f"{console_engine.console_url}/instances/{key}")
+    row = page.locator('#variables tr[data-variable="caseId"]')
+    expect(row).to_contain_text('"C-7"')
+
+    row.get_by_role("button", name="Edit").click()
+    row.locator("textarea").fill('"C-8"')
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator("#toast")).to_contain_text("Variable caseId saved")
+    expect(row).to_contain_text('"C-8"')
+
+    stored = console_engine.search("variables", {"processInstanceKey": str(key), "name": "caseId"})
+    assert [v["value"] for v in stored] == ['"C-8"']
+    expect(page.locator("#audit tbody tr")).to_contain_text("SET_VARIABLE")
+
+    row.get_by_role("button", name="Edit").click()
+    row.locator("textarea").fill("not json")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator("#toast")).to_contain_text("Not valid JSON")
+    assert page.console_errors == []
+    page.context.close()
+
+
+def test_a_read_only_role_sees_no_actions_and_no_personal_data(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    key = incident_instance(zeebe, console_engine)
+    page = open_page(browser, console_engine, HEALTH)
+    expect(page.get_by_test_id("who")).to_contain_text("(read-only)")
+    page.goto(f"{console_engine.console_url}/instances/{key}")
+    expect(page.locator('.incident-mark[data-element="certify"]')).to_be_visible()
+    incident = page.locator("#incidents tr[data-incident]")
+    expect(incident).to_contain_text("hidden for your role")
+    expect(incident.get_by_role("button")).to_have_count(0)
+    expect(page.locator('#variables tr[data-variable="deceased"]')).to_contain_text("hidden")
+    expect(page.locator("#variables button")).to_have_count(0)
+    expect(page.locator("#cancel")).to_be_hidden()
+    assert "张三" not in page.content()
+    page.context.close()

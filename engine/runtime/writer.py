@@ -233,6 +233,13 @@ class Writer:
             m = self.machine
             assert m is not None
             failed_at = -1
+            # Due work first: a command sent after the clock moved sees the timers, time-outs
+            # and back-offs that became due (e.g. ActivateJobs finds the timed-out job).
+            due_failed = self._run_due(m)
+            if due_failed is not None:
+                self._poisoned_due.add(due_failed)
+                self.machine = self._load()
+                continue
             for index, item in enumerate(items):
                 m.now = self.clock.now_ms()
                 try:

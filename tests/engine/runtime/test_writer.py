@@ -150,23 +150,41 @@ async def test_refused_command_leaves_a_rejection_record_only(engine: Engine) ->
 
 async def test_finished_instances_leave_nothing_in_memory(engine: Engine) -> None:
     xml = bpmn(
-        "p", start(), service("task", "work"), end(),
+        "p",
+        start(),
+        service("task", "work"),
+        end(),
         '<bpmn:boundaryEvent id="late" attachedToRef="task">'
-        '<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration>'
+        "<bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration>"
         "</bpmn:timerEventDefinition></bpmn:boundaryEvent>",
-        end("e2"), chain("start", "task", "end"), chain("late", "e2"),
+        end("e2"),
+        chain("start", "task", "end"),
+        chain("late", "e2"),
     )
     await engine.deploy([("p.bpmn", xml)])
     for _ in range(50):
         await engine.create_process_instance(bpmn_process_id="p", variables={"a": 1})
     jobs = await engine.activate_jobs(job_type="work", worker="w", timeout_ms=60_000, max_jobs=50)
     await asyncio.gather(*(engine.complete_job(j.key, {"b": 2}) for j in jobs))
-    sizes = await engine.inspect(lambda m: {
-        "instances": len(m.s.instances), "jobs": len(m.s.jobs), "timers": len(m.s.timers),
-        "variables": len(m.s.variables), "subs": len(m.s.msubs), "incidents": len(m.s.incidents),
-        "activatable": sum(len(b) for b in m.s.activatable.values()),
-    })
-    assert sizes == {"instances": 0, "jobs": 0, "timers": 0, "variables": 0, "subs": 0,
-                     "incidents": 0, "activatable": 0}
+    sizes = await engine.inspect(
+        lambda m: {
+            "instances": len(m.s.instances),
+            "jobs": len(m.s.jobs),
+            "timers": len(m.s.timers),
+            "variables": len(m.s.variables),
+            "subs": len(m.s.msubs),
+            "incidents": len(m.s.incidents),
+            "activatable": sum(len(b) for b in m.s.activatable.values()),
+        }
+    )
+    assert sizes == {
+        "instances": 0,
+        "jobs": 0,
+        "timers": 0,
+        "variables": 0,
+        "subs": 0,
+        "incidents": 0,
+        "activatable": 0,
+    }
     live_rows = await engine.inspect(lambda m: engine._store.query("SELECT COUNT(*) FROM rt_state"))
     assert live_rows == [(0,)]

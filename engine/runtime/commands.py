@@ -521,11 +521,11 @@ def modify_instance(
         m.run_activation(ei)
         m.run_work()
     for ek in terminate:
-        ei = s.instances.get(ek)
-        if ei is None or not ei.alive:
+        target = s.instances.get(ek)
+        if target is None or not target.alive:
             continue
-        scope = m.scope_of(ei)
-        m.terminate(ei)
+        scope: ElementInstance | None = m.scope_of(target)
+        m.terminate(target)
         # as Zeebe: a flow scope left without any element instance is terminated too, up to
         # the process instance itself
         while scope is not None and scope.alive and not scope.children and not scope.active_flows:

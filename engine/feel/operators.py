@@ -7,7 +7,7 @@ into null, as feel-scala does ("Can't add '1' to '"a"'" is a suppressed failure)
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from typing import Any
 
 from .errors import InvalidValue
@@ -170,7 +170,7 @@ def power(x: Any, y: Any) -> Any:
             raise InvalidValue("exponent too large")
         if tx is int and e >= 0 and (abs(x) < 2 or e * max(abs(x), 1).bit_length() < 120):
             return normalize_int(x**e)
-        return DECIMAL.power(Decimal(x), e)
+        return java_pow(Decimal(x), e)
     # non-integral exponent: feel-scala goes through double
     try:
         result = float(x) ** float(y)
@@ -179,6 +179,28 @@ def power(x: Any, y: Any) -> Any:
     if isinstance(result, complex):
         raise InvalidValue("no real result")
     return Decimal(repr(result))
+
+
+def java_pow(x: Decimal, n: int) -> Decimal:
+    """``BigDecimal.pow(n, DECIMAL128)`` step by step (ANSI X3.274), so that results agree
+    with feel-scala to the last digit: square-and-multiply at 34 + digits(n) + 1 digits,
+    a reciprocal for negative n, then rounding to 34 digits."""
+    if n == 0:
+        return Decimal(1)
+    mag = abs(n)
+    work = Context(prec=DECIMAL.prec + len(str(mag)) + 1, rounding=ROUND_HALF_EVEN,
+                   Emax=DECIMAL.Emax, Emin=DECIMAL.Emin)
+    acc = Decimal(1)
+    seen = False
+    for bit in bin(mag)[2:]:
+        if seen:
+            acc = work.multiply(acc, acc)
+        if bit == "1":
+            seen = True
+            acc = work.multiply(acc, x)
+    if n < 0:
+        acc = work.divide(Decimal(1), acc)
+    return DECIMAL.plus(acc)
 
 
 def negate(x: Any) -> Any:

@@ -524,14 +524,19 @@ def modify_instance(
         target = s.instances.get(ek)
         if target is None or not target.alive:
             continue
-        scope: ElementInstance | None = m.scope_of(target)
+        emptied = m.scope_of(target)
         m.terminate(target)
         # as Zeebe: a flow scope left without any element instance is terminated too, up to
         # the process instance itself
-        while scope is not None and scope.alive and not scope.children and not scope.active_flows:
-            parent = m.scope_of(scope)
-            m.terminate(scope)
-            scope = parent
+        while (
+            emptied is not None
+            and emptied.alive
+            and not emptied.children
+            and not emptied.active_flows
+        ):
+            parent = m.scope_of(emptied)
+            m.terminate(emptied)
+            emptied = parent
         m.run_work()
 
 

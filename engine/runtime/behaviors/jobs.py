@@ -337,6 +337,8 @@ class JobBehavior:
                 f"Expected retries to be greater than zero, but was {retries}",
             )
         job.retries = retries
+        if job.state == "FAILED":  # the read model shows the update until the job moves on
+            job.state = "RETRIES_UPDATED"
         self.s.touch(job)
         self._record(job, "RETRIES_UPDATED")
 
@@ -368,7 +370,7 @@ class JobBehavior:
         job = self.s.jobs.get(key)
         if (
             job is None
-            or job.state != "FAILED"
+            or job.state not in ("FAILED", "RETRIES_UPDATED")
             or job.activatable
             or job.retries <= 0
             or job.backoff_until > self.m.now
@@ -384,6 +386,5 @@ class JobBehavior:
             return True
         if job.retries <= 0:
             return False
-        job.state = "FAILED" if job.state != "ERROR_THROWN" else "ERROR_THROWN"
         self._set_activatable(job, True)
         return True

@@ -274,3 +274,30 @@ async def test_user_task_is_a_job_with_headers(engine: Engine) -> None:
     job = await one_job(engine, "io.camunda.zeebe:userTask")
     assert job.custom_headers["io.camunda.zeebe:assignee"] == "li"
     assert job.custom_headers["io.camunda.zeebe:candidateGroups"] == '["clerks", "managers"]'
+
+
+async def test_read_model_follows_the_job(engine: Engine) -> None:
+    await deploy_task(engine, headers={"h": "v"})
+    await engine.create_process_instance(bpmn_process_id="p")
+
+    async def job_row() -> tuple[object, ...]:
+        [row] = await rows(
+            engine, "SELECT state, worker, retries, error_message, custom_headers FROM job"
+        )
+        return row
+
+    assert (await job_row())[0] == "CREATED"
+    job = await one_job(engine, "work")
+    assert (await job_row())[:3] == ("ACTIVATED", "test", 3)
+    await engine.fail_job(job.key, retries=0, error_message="down")
+    assert (await job_row())[:4] == ("FAILED", None, 0, "down")
+    await engine.update_job_retries(job.key, 1)
+    assert (await job_row())[0] == "RETRIES_UPDATED"
+    [(inc_key, inc_state)] = await rows(engine, "SELECT key, state FROM incident")
+    assert inc_state == "ACTIVE"
+    await engine.resolve_incident(inc_key)
+    again = await one_job(engine, "work")
+    await engine.complete_job(again.key)
+    assert (await job_row())[0] == "COMPLETED"
+    assert (await job_row())[4] == '{"h":"v"}'
+    assert await rows(engine, "SELECT state FROM incident") == [("RESOLVED",)]

@@ -358,8 +358,25 @@ def _or(node: ast.Or) -> Fn:
 
 
 def _if(node: ast.If) -> Fn:
-    cond, then, other = (compile_node(n) for n in (node.condition, node.then, node.otherwise))
-    return lambda env: then(env) if cond(env) is True else other(env)
+    # "else if" chains are compiled flat, so that generated decision logic with hundreds
+    # of branches neither hits Python's recursion limit nor pays one call per level
+    branches: list[tuple[Fn, Fn]] = []
+    current: ast.Node = node
+    while isinstance(current, ast.If):
+        branches.append((compile_node(current.condition), compile_node(current.then)))
+        current = current.otherwise
+    otherwise = compile_node(current)
+    if len(branches) == 1:
+        cond, then = branches[0]
+        return lambda env: then(env) if cond(env) is True else otherwise(env)
+
+    def if_chain(env: Env) -> Any:
+        for cond, then in branches:
+            if cond(env) is True:
+                return then(env)
+        return otherwise(env)
+
+    return if_chain
 
 
 _COMPILERS: dict[type, Callable[[Any], Fn]] = {

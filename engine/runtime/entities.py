@@ -330,9 +330,11 @@ class SignalSubscription(Entity):
 
 
 class Message(Entity):
-    """A published message buffered until ``deadline`` (its TTL). ``correlated`` holds the
-    process instance keys it was correlated to and ``started`` the process ids it started, so it
-    is never correlated twice to the same instance nor starts two instances of a process."""
+    """A published message buffered until ``deadline`` (its TTL).
+
+    ``correlated`` holds the BPMN process ids it was correlated to (by a catch event, boundary
+    event, event subprocess or a message start event): as in Zeebe, a message is correlated at
+    most once per process id, across all versions and instances of that process."""
 
     KIND = "msg"
     FIELDS: ClassVar[dict[str, Any]] = {
@@ -343,7 +345,6 @@ class Message(Entity):
         "variables": {},
         "tenant": "",
         "correlated": [],
-        "started": [],
         "state": "PUBLISHED",
     }
     __slots__ = tuple(FIELDS)
@@ -354,8 +355,7 @@ class Message(Entity):
     message_id: str
     variables: dict[str, Any]
     tenant: str
-    correlated: list[int]
-    started: list[str]
+    correlated: list[str]
     state: str
 
     def __init__(self, key: int, **kw: Any) -> None:

@@ -345,13 +345,17 @@ class EventBehavior:
             msg = self.s.messages.get(msg_key)
             if msg is None or not msg.alive or msg.deadline <= self.m.now:
                 continue
-            if sub.pi_key in msg.correlated:
+            if self._process_id(sub) in msg.correlated:
                 continue
             self.correlate(msg, sub)
             return
 
+    def _process_id(self, sub: MessageSubscription) -> str:
+        d = self.s.definitions.by_key.get(sub.def_key)
+        return d.bpmn_process_id if d is not None else str(sub.def_key)
+
     def correlate(self, msg: Message, sub: MessageSubscription) -> None:
-        msg.correlated.append(sub.pi_key)
+        msg.correlated.append(self._process_id(sub))
         if msg.key in self.s.messages:
             self.s.touch(msg)
         self._record_sub(sub, "CORRELATED", msg.key)
@@ -367,7 +371,7 @@ class EventBehavior:
         if bucket:
             for sub_key in list(bucket):
                 sub = self.s.msubs.get(sub_key)
-                if sub is None or not sub.alive or sub.pi_key in msg.correlated:
+                if sub is None or not sub.alive or self._process_id(sub) in msg.correlated:
                     continue
                 owner = self.s.instances.get(sub.scope_key)
                 if owner is None or owner.state != ACTIVATED:
@@ -401,12 +405,12 @@ class EventBehavior:
         from engine.runtime.commands import start_instance
 
         for d, start_id in self._message_starts().get((msg.tenant, msg.name), []):
-            if d.bpmn_process_id in msg.started:
+            if d.bpmn_process_id in msg.correlated:
                 continue
             lock = (d.tenant, d.bpmn_process_id, msg.ck)
             if msg.ck and lock in self.s.msg_start_locks:
                 continue
-            msg.started.append(d.bpmn_process_id)
+            msg.correlated.append(d.bpmn_process_id)
             if msg.key in self.s.messages:
                 self.s.touch(msg)
             root = start_instance(self.m, d, dict(msg.variables), [start_id], message=msg)
@@ -433,7 +437,7 @@ class EventBehavior:
                     msg is not None
                     and msg.alive
                     and msg.deadline > self.m.now
-                    and (d.bpmn_process_id not in msg.started)
+                    and (d.bpmn_process_id not in msg.correlated)
                 ):
                     self.m.later(functools.partial(self.start_by_message, msg))
                     break

@@ -114,3 +114,31 @@ def test_huge_numbers_do_not_hang() -> None:
     assert feel.evaluate("10 ** 999999") is not None or True
     assert feel.evaluate("2 ** 99999999999") is None
     assert feel.evaluate("decimal(1, 999999999)") is None
+
+
+small_decimals = st.decimals(min_value=-10**9, max_value=10**9, places=4,
+                             allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(small_decimals, small_decimals)
+def test_arithmetic_is_exact_decimal_arithmetic(a: object, b: object) -> None:
+    from decimal import Decimal
+
+    assert isinstance(a, Decimal) and isinstance(b, Decimal)
+    variables = {"a": a, "b": b}
+    assert feel.evaluate("a + b", variables) == a + b
+    assert feel.evaluate("a - b", variables) == a - b
+    assert feel.evaluate("a * b", variables) == a * b
+    assert feel.evaluate("a < b", variables) is (a < b)
+    assert feel.evaluate("a = b", variables) is (a == b)
+    if b != 0:
+        assert abs(feel.evaluate("a / b", variables) - a / b) <= abs(a / b) * Decimal("1e-27")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False, width=64))
+def test_json_floats_read_as_their_decimal_text(f: float) -> None:
+    from decimal import Decimal
+
+    assert feel.evaluate("x = y", {"x": f, "y": Decimal(repr(f))}) is True

@@ -28,6 +28,7 @@ from .builtins import load as _load_builtins
 from .errors import FeelError, FeelEvaluationError, FeelSyntaxError, FeelWarning, InvalidValue
 from .interpreter import Fn, compile_node
 from .parser import parse_expression, parse_unary_tests
+from .references import variable_names
 from .runtime import DEFAULT_BUDGET, Env, State
 from .unary import Test, compile_unary
 from .values import (
@@ -107,11 +108,18 @@ def _state(variables: Mapping[str, Any] | None, now: dt.datetime | None, budget:
 class CompiledExpression:
     """A parsed and compiled FEEL expression; evaluate it as often as needed (thread-safe)."""
 
-    __slots__ = ("_fn", "text")
+    __slots__ = ("_fn", "_tree", "text")
 
-    def __init__(self, text: str, fn: Fn) -> None:
+    def __init__(self, text: str, fn: Fn, tree: _ast.Node | None = None) -> None:
         self.text = text
         self._fn = fn
+        self._tree = tree
+
+    @property
+    def variable_names(self) -> list[str]:
+        """The variables the expression reads (``a.b > c`` → ``["a", "c"]``); names bound
+        inside it (iterators, parameters, ``item``) are not included."""
+        return variable_names(self._tree) if self._tree is not None else []
 
     def evaluate(self, variables: Mapping[str, Any] | None = None, *,
                  now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> Any:
@@ -183,7 +191,7 @@ def compile(expression: str) -> CompiledExpression:
         raise FeelSyntaxError(f"a FEEL expression must be text, not {type(expression).__name__}")
     text = strip_expression_marker(expression)
     node = parse_expression(text)
-    compiled = CompiledExpression(text, _compile_tree(text, node, compile_node))
+    compiled = CompiledExpression(text, _compile_tree(text, node, compile_node), node)
     with _lock:
         if len(_expression_cache) >= _CACHE_SIZE:
             _expression_cache.clear()

@@ -172,3 +172,17 @@ def test_variables_may_be_any_mapping_read_lazily() -> None:
     assert feel.evaluate("a + b", chained) == 12
     with pytest.raises(feel.FeelEvaluationError, match="mapping"):
         feel.evaluate("a", [1, 2])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("expression", "names"), [
+    ('order.total > 100 and status = "ok"', ["order", "status"]),
+    ("for x in xs return x + y", ["xs", "y"]),
+    ("orders[amount > limit].id", ["orders", "amount", "limit"]),
+    ("{a: 1, b: a + c}.b", ["c"]),
+    ("{f: function(p) p * k, r: f(2)}.r", ["k"]),
+    ("some i in items satisfies i > min", ["items", "min"]),
+    ("count(xs) + sum(values: ys)", ["xs", "ys"]),
+    ('date("2020-01-01")', []),
+])
+def test_variable_names(expression: str, names: list[str]) -> None:
+    assert feel.compile(expression).variable_names == names

@@ -71,7 +71,8 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
             "townships": None if principal.townships is None else sorted(principal.townships),
         }
 
-    from api.routes import include_routes
+    from api.routes import board, include_routes
 
     include_routes(app)
+    app.include_router(board.router)  # case board (issue 6): api/board/
     return app

@@ -1,0 +1,1 @@
+"""The case board: open cases by stage with their deadlines, for supervisors and units."""

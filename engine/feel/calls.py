@@ -7,7 +7,7 @@ from typing import Any
 
 from . import ast
 from .builtins import BUILTINS, invoke_builtin
-from .errors import FeelEvaluationError, InvalidValue
+from .errors import FeelEvaluationError, InvalidRange, InvalidValue
 from .interpreter import Fn, compile_node, register
 from .runtime import MAX_CALL_DEPTH, MISSING, Env, State
 from .temporal import parse_date, parse_datetime, parse_duration, parse_time
@@ -87,11 +87,17 @@ def _call(node: ast.Call) -> Fn:
         state = env.state
         user = env.find(name)
         if named is not None:
-            arg_map = {k: f(env) for k, f in named}
+            try:
+                arg_map = {k: f(env) for k, f in named}
+            except InvalidRange as exc:
+                return _failed_argument(state, name, exc)
             positional = None
         else:
             arg_map = None
-            positional = [f(env) for f in args]
+            try:
+                positional = [f(env) for f in args]
+            except InvalidRange as exc:
+                return _failed_argument(state, name, exc)
         if type(user) is FeelFunction:
             result = _safe_call(user, positional, arg_map, state)
             if result is not MISSING:
@@ -110,6 +116,12 @@ def _call(node: ast.Call) -> Fn:
         return None
 
     return call
+
+
+def _failed_argument(state: State, name: str, exc: InvalidRange) -> None:
+    state.warn("FUNCTION_INVOCATION_FAILURE", f"Failed to invoke function '{name}': "
+               f"{exc.message}")
+    return None
 
 
 def _safe_call(f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None,

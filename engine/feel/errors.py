@@ -48,6 +48,13 @@ class FeelEvaluationError(FeelError):
     """Evaluation failed in a way feel-scala reports as a failure, not as ``null``."""
 
 
+class InvalidRange(FeelEvaluationError):
+    """A range literal with ends that cannot form a range (``[1.."a"]``).
+
+    A failure at the top of an expression, but null when it is a function argument
+    (feel-scala reports it as a failed invocation there)."""
+
+
 class InvalidValue(Exception):
     """Internal: an operation met a value it cannot handle.
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import ast
-from .errors import FeelError, FeelEvaluationError, InvalidValue
+from .errors import FeelError, FeelEvaluationError, InvalidRange, InvalidValue
 from .operators import ARITHMETIC, negate
 from .runtime import MISSING, Env
 from .temporal import properties
@@ -143,7 +143,7 @@ def _context(node: ast.ContextLit) -> Fn:
 def _range_value(start: Any, end: Any, si: bool, ei: bool) -> FeelRange:
     ks, ke = kind(start), kind(end)
     if ks != ke or type_name(start) in ("boolean", "string", "list", "context", "null"):
-        raise FeelEvaluationError(
+        raise InvalidRange(
             f"invalid range: {type_name(start)} .. {type_name(end)}"
             " (both ends must be numbers, dates, times or durations of the same type)")
     return FeelRange(start, end, si, ei)

@@ -186,3 +186,12 @@ def test_variables_may_be_any_mapping_read_lazily() -> None:
 ])
 def test_variable_names(expression: str, names: list[str]) -> None:
     assert feel.compile(expression).variable_names == names
+
+
+def test_invalid_range_fails_at_the_top_but_is_null_as_an_argument() -> None:
+    with pytest.raises(feel.FeelEvaluationError, match="invalid range"):
+        feel.evaluate('[1.."a"]')
+    value, warnings = feel.compile('before([1.."a"], 1)').evaluate_with_warnings()
+    assert value is None
+    assert warnings[0].failure_type == "FUNCTION_INVOCATION_FAILURE"
+    assert feel.evaluate("x in [1..y]", {"x": 1, "y": None}) is None

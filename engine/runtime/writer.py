@@ -219,7 +219,15 @@ class Writer:
                     pending.append(q.get_nowait())
                 except queue.Empty:
                     break
-            self._process_batch(items)
+            try:
+                self._process_batch(items)
+            except Exception as exc:  # a bug outside any one command: keep the writer alive
+                log.exception("batch failed unexpectedly; its commands are answered with the error")
+                for item in items:
+                    if item.error is None and item.result is None:
+                        item.error = exc
+                self._answer(items)
+                self.machine = self._load()
 
     def _process_batch(self, items: list[_Item]) -> None:
         cpu_started = time.thread_time()

@@ -160,3 +160,13 @@ async def test_timer_start_date(engine: Engine) -> None:
     engine.clock.add(86_400_000)
     await _no_job(engine, "other")
     assert len(await engine.inspect(lambda m: m.s.activatable["tick"])) == 1
+
+
+async def test_feel_now_uses_the_engine_clock(engine: Engine) -> None:
+    engine.clock.pin(1_893_456_000_000)  # 2030-01-01T00:00:00Z, far from the system time
+    await engine.deploy([("p.bpmn", _catch('=now() + duration("PT1H")', "timeDate"))])
+    await engine.create_process_instance(bpmn_process_id="p")
+    due = await engine.inspect(lambda m: [t.due for t in m.s.timers.values()])
+    assert due == [1_893_456_000_000 + 3_600_000]
+    engine.clock.add(3_600_000)
+    await wait_until(engine, lambda m: m.s.activatable.get("after"))

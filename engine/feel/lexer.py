@@ -57,7 +57,9 @@ _SPECIAL_FUNCTION_NAMES = re.compile(
 _TYPE_NAMES = re.compile(
     r"(years and months duration|days and time duration|date and time|function)\b"
 )
-_WS = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)+", re.S)
+# FEEL's whitespace: Unicode spaces plus a few that Python's \s does not know
+_SPACE = "\\s\u180e\u200b\ufeff"
+_WS = re.compile(rf"(?:[{_SPACE}]+|//[^\n]*|/\*.*?\*/)+", re.S)
 _WORD = re.compile(r"[^\W\d][\w$]*|\$[\w$]*")
 _WORD_RUN = re.compile(r"(?:[^\W\d][\w$]*|\$[\w$]*)(?: +(?:[^\W\d][\w$]*|\$[\w$]*))*")
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
@@ -259,8 +261,9 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                 if len(candidate) > 1:
                     run_end = pos + len(" ".join(words[:k]))
                     j = run_end
-                    while j < n and text[j] in " \t\r\n":
-                        j += 1
+                    space = _WS.match(text, j)
+                    if space is not None:
+                        j = space.end()
                     if j < n and text[j] == "(":
                         pos = run_end
                         prev = "NAME"

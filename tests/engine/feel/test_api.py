@@ -195,3 +195,13 @@ def test_invalid_range_fails_at_the_top_but_is_null_as_an_argument() -> None:
     assert value is None
     assert warnings[0].failure_type == "FUNCTION_INVOCATION_FAILURE"
     assert feel.evaluate("x in [1..y]", {"x": 1, "y": None}) is None
+
+
+@pytest.mark.parametrize("space", [
+    "\t", " ", "\u0085", "\u00a0", "\u1680", "\u180e", "\u2000", "\u200a", "\u200b",
+    "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "\n", "\u000b", "\u000c", "\r",
+])
+def test_every_feel_whitespace_separates_tokens(space: str) -> None:
+    assert feel.evaluate(f"{space}1{space}+{space}2{space}") == 3
+    assert feel.evaluate(f"for x{space}in [1] return{space}x") == [1]
+    assert feel.evaluate(f"every{space}x in [1]{space}satisfies odd(x)") is True

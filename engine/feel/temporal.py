@@ -341,13 +341,11 @@ def seconds_decimal(v: dt.timedelta) -> Decimal:
 
 
 def format_iso(v: Any) -> str | None:
-    """java.time's ISO text, as ``to json`` and Zeebe's variable serialisation write it:
-    ``2023-06-14T14:55:00+02:00[Europe/Berlin]``, ``PT36H``, ``P1Y6M``."""
+    """java.time's ISO text, as feel-scala's ``to json`` writes temporal values:
+    ``2023-06-14T14:55:00+02:00[Europe/Berlin]``, ``14:55:00+02:00``, ``PT36H``, ``P1Y6M``."""
     t = type(v)
     if t is dt.datetime and v.tzinfo is not None:
-        text = _date_text(v) + "T" + _time_text(v) + _offset_text(v.utcoffset())
-        zid = zone_id(v.tzinfo)
-        return text + (f"[{zid}]" if zid is not None and zid != "UTC" else "")
+        return _zoned_iso(v)
     if t is dt.time and v.tzinfo is not None:
         return _time_text(v) + _offset_text(time_offset(v))
     if t is dt.timedelta:
@@ -359,6 +357,39 @@ def format_iso(v: Any) -> str | None:
         m = v.remaining_months
         return "P" + (f"{y}Y" if y else "") + (f"{m}M" if m else "")
     return format_temporal(v)
+
+
+def format_zeebe(v: Any) -> str | None:
+    """The text Zeebe stores for a temporal FEEL result (its FeelToMessagePackTransformer):
+    dates and date-times in ISO form (``2023-06-14T14:55:00+02:00[Europe/Berlin]``), local
+    times as ``LocalTime.toString`` (``14:55``), times with an offset and durations in FEEL's
+    own form (``14:55:00+02:00``, ``P1DT12H``, ``P1Y2M``)."""
+    t = type(v)
+    if t is dt.datetime:
+        if v.tzinfo is not None:
+            return _zoned_iso(v)
+        return _date_text(v) + "T" + _time_text(v)
+    if t is dt.time and v.tzinfo is None:
+        return _java_local_time(v)
+    return format_temporal(v)
+
+
+def _zoned_iso(v: dt.datetime) -> str:
+    text = _date_text(v) + "T" + _time_text(v) + _offset_text(v.utcoffset())
+    zid = zone_id(v.tzinfo)
+    return text + (f"[{zid}]" if zid is not None else "")
+
+
+def _java_local_time(t: dt.time) -> str:
+    """``java.time.LocalTime.toString``: seconds only when not zero, fractions in groups of
+    three digits."""
+    text = f"{t.hour:02d}:{t.minute:02d}"
+    if t.second or t.microsecond:
+        text += f":{t.second:02d}"
+    if t.microsecond:
+        text += "." + (f"{t.microsecond // 1000:03d}" if t.microsecond % 1000 == 0
+                       else f"{t.microsecond:06d}")
+    return text
 
 
 def java_duration(v: dt.timedelta) -> str:

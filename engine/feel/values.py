@@ -423,13 +423,14 @@ def _decimal_string(d: Decimal) -> str:
 
 
 def to_json_value(v: Any) -> Any:
-    """FEEL result → JSON-compatible Python, as feel-scala's ``to json`` writes values.
+    """FEEL result → JSON-compatible Python, as Zeebe stores a FEEL result as a variable.
 
-    Integral numbers become ``int``, others ``float``; dates, times and date-times their
-    java.time ISO text (``2023-06-14T14:55:00+02:00[Europe/Berlin]``); durations too
-    (``PT36H``, ``P1Y2M``); ranges and functions their FEEL text.
+    Integral numbers become ``int``, others ``float``; temporal values the text Zeebe writes
+    (see :func:`temporal.format_zeebe`: ``2024-01-02``, ``2024-01-02T03:04:05Z``,
+    ``10:30``, ``P1DT12H``, ``P1Y2M``); ranges and functions become null (Zeebe cannot store
+    them either).
     """
-    from .temporal import format_iso
+    from .temporal import format_zeebe
 
     t = type(v)
     if v is None or t is str or t is bool or t is int:
@@ -438,15 +439,13 @@ def to_json_value(v: Any) -> Any:
         n = number_result(v)
         return float(n) if type(n) is Decimal else n
     if t is float:
-        return v
+        n = number_result(from_float(v))
+        return float(n) if type(n) is Decimal else n
     if t is list or t is tuple:
         return [to_json_value(i) for i in v]
     if t is dict:
         return {str(k): to_json_value(i) for k, i in v.items()}
-    text = format_iso(v)
-    if text is not None:
-        return text
-    return to_string(v)
+    return format_zeebe(v)
 
 
 def show(v: Any) -> str:

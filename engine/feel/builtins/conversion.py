@@ -9,8 +9,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..errors import InvalidValue
-from ..temporal import parse_date, parse_datetime, parse_duration, parse_time, zone
-from ..values import DECIMAL, YearsMonthsDuration, from_python, to_json_value, to_string
+from ..temporal import format_iso, parse_date, parse_datetime, parse_duration, parse_time, zone
+from ..values import DECIMAL, FeelFunction, FeelRange, YearsMonthsDuration, from_python, to_string
 from . import NoMatch, builtin
 from .checks import integer, number, string
 
@@ -220,4 +220,6 @@ def _dump(v: Any) -> str:
     if t is dict:
         return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(i)
                               for k, i in v.items()) + "}"
-    return json.dumps(to_json_value(v), ensure_ascii=False)
+    if type(v) in (FeelRange, FeelFunction):
+        return json.dumps(to_string(v), ensure_ascii=False)
+    return json.dumps(format_iso(v), ensure_ascii=False)

@@ -79,16 +79,19 @@ def test_results_as_python_values() -> None:
     assert type(feel.evaluate("{a: 2.0}")["a"]) is int
 
 
-def test_to_json_value() -> None:
+def test_to_json_value_writes_what_zeebe_stores() -> None:
     value = feel.evaluate(
-        '{n: 1.5, i: 2.0, d: @"2024-01-02", t: @"10:00:00", dt: @"2024-01-02T03:04:05Z",'
+        '{n: 1.5, i: 2.0, d: @"2024-01-02", t: @"10:00:00", t2: @"10:00:01.5",'
+        ' tz: @"10:00:00+01:00", ldt: @"2024-01-02T03:04:00", dt: @"2024-01-02T03:04:05Z",'
         ' z: @"2024-01-02T03:04:05@Asia/Shanghai", dtd: @"P1DT12H", ymd: @"P14M",'
-        ' l: [null, true, "s"], r: [1..2]}')
+        ' l: [null, true, "s"], r: [1..2], f: function(x) x}')
     assert feel.to_json_value(value) == {
-        "n": 1.5, "i": 2, "d": "2024-01-02", "t": "10:00:00", "dt": "2024-01-02T03:04:05Z",
-        "z": "2024-01-02T03:04:05+08:00[Asia/Shanghai]", "dtd": "PT36H", "ymd": "P1Y2M",
-        "l": [None, True, "s"], "r": "[1..2]",
+        "n": 1.5, "i": 2, "d": "2024-01-02", "t": "10:00", "t2": "10:00:01.500",
+        "tz": "10:00:00+01:00", "ldt": "2024-01-02T03:04:00", "dt": "2024-01-02T03:04:05Z",
+        "z": "2024-01-02T03:04:05+08:00[Asia/Shanghai]", "dtd": "P1DT12H", "ymd": "P1Y2M",
+        "l": [None, True, "s"], "r": None, "f": None,
     }
+    assert feel.to_json_value(0.1) == 0.1
 
 
 def test_clock_is_injectable() -> None:

@@ -61,6 +61,7 @@ class Result:
     p99_ms: float
     errors: int = 0
     cpu: dict[str, float] | None = None  # CPU share (1.0 = one core) per process, measured
+    engine_stats: dict[str, float] | None = None  # from the engine's /metrics after the run
 
 
 def cpu_seconds(pid: int) -> float:
@@ -228,6 +229,26 @@ async def _drive(
     )
 
 
+def _engine_stats(url: str) -> dict[str, float]:
+    """Mean batch size and commit latency over the whole run, from the engine's /metrics."""
+    import httpx
+
+    samples: dict[str, float] = {}
+    for line in httpx.get(url, timeout=5).text.splitlines():
+        if line and not line.startswith("#") and "{" not in line:
+            name, _, value = line.partition(" ")
+            samples[name] = float(value)
+    stats: dict[str, float] = {}
+    batches = samples.get("zeebe_engine_batch_size_count", 0)
+    if batches:
+        stats["commands per batch"] = samples["zeebe_engine_batch_size_sum"] / batches
+    commits = samples.get("zeebe_engine_commit_latency_seconds_count", 0)
+    if commits:
+        stats["commit ms"] = samples["zeebe_engine_commit_latency_seconds_sum"] / commits * 1000
+        stats["commits"] = commits
+    return stats
+
+
 def engine_run(seconds: float, warmup: float, concurrency: int, profile: Path | None) -> Result:
     data_dir = Path(tempfile.mkdtemp(prefix="engine-bench-"))
     ports = {name: _free_port() for name in ("grpc", "http", "management")}
@@ -289,6 +310,7 @@ def engine_run(seconds: float, warmup: float, concurrency: int, profile: Path | 
                     "-o",
                     str(profile),
                     "--nonblocking",
+                    "--gil",  # only samples holding the GIL: where the engine's CPU goes
                 ],
                 stdout=subprocess.DEVNULL,
                 stderr=log,
@@ -297,6 +319,7 @@ def engine_run(seconds: float, warmup: float, concurrency: int, profile: Path | 
             print("--profile needs py-spy (pip install py-spy); running without", file=sys.stderr)
         pids = {"engine": engine.pid, "worker": worker.pid, "load generator": os.getpid()}
         result = asyncio.run(_drive(address, seconds, warmup, concurrency, pids))
+        result.engine_stats = _engine_stats(f"http://127.0.0.1:{ports['management']}/metrics")
         return result
     finally:
         for child in (spy, worker):
@@ -329,6 +352,9 @@ def report(results: list[Result], info: dict[str, str]) -> str:
         if r.cpu:
             shares = ", ".join(f"{name} {share * 100:.0f}%" for name, share in r.cpu.items())
             lines.append(f"CPU while measured (100% = one core): {shares}")
+        if r.engine_stats:
+            stats = ", ".join(f"{name} {value:.1f}" for name, value in r.engine_stats.items())
+            lines.append(f"engine over the whole run: {stats}")
     load = os.getloadavg()
     lines.append(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     return "\n".join(lines)
@@ -342,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--duration", type=float, default=15.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds first")
-    parser.add_argument("--concurrency", type=int, default=32, help="instances in flight")
+    parser.add_argument("--concurrency", type=int, default=12, help="instances in flight")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--profile", type=Path, help="py-spy raw profile of the engine")
     parser.add_argument("--worker", help=argparse.SUPPRESS)

@@ -97,6 +97,9 @@ class Gateway(GatewayServicer):
         except EngineError as error:
             code = status_of(error.code)
             await context.abort(code, error.message)
+        except asyncio.CancelledError:  # the client went away while we waited
+            code = grpc.StatusCode.CANCELLED
+            raise
         finally:
             self.metrics.requests.labels("ActivateJobs", code.name).inc()
 

@@ -18,6 +18,7 @@ from starlette.routing import BaseRoute, Route
 
 from engine.api import EngineApi
 from engine.query import commands
+from engine.query.element_instances import ELEMENT_INSTANCES
 from engine.query.incidents import INCIDENTS
 from engine.query.jobs import JOBS
 from engine.query.problems import QueryError, problem
@@ -31,6 +32,7 @@ from engine.query.variables import VARIABLES
 SEARCHABLE: dict[str, Resource] = {
     "process-instances": PROCESS_INSTANCES,
     "process-definitions": PROCESS_DEFINITIONS,
+    "element-instances": ELEMENT_INSTANCES,
     "incidents": INCIDENTS,
     "jobs": JOBS,
     "variables": VARIABLES,

@@ -51,6 +51,11 @@ def _fill(path: Path) -> None:
         (T0,),
     )
     conn.execute("INSERT INTO variable VALUES (500, 'amount', '12.5', 104, 104, '<default>')")
+    conn.execute(
+        "INSERT INTO element_instance VALUES (300, 104, 10, 'task', 'SERVICE_TASK', 104,"
+        " 'ACTIVE', ?, NULL, 200)",
+        (T0,),
+    )
     conn.commit()
     conn.close()
 
@@ -205,3 +210,11 @@ async def test_in_memory_engine_has_no_read_model() -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://q") as c:
         answer = await c.post("/v2/jobs/search", json={})
     assert answer.status_code == 503
+
+
+async def test_element_instances_show_where_an_instance_stands(client: httpx.AsyncClient) -> None:
+    found = await _search(client, "element-instances", {"filter": {"processInstanceKey": "104"}})
+    (item,) = found["items"]
+    assert item["elementId"] == "task" and item["type"] == "SERVICE_TASK"
+    assert item["hasIncident"] is True and item["incidentKey"] == "200"
+    assert item["processDefinitionId"] == "order" and item["tenantId"] == "<default>"

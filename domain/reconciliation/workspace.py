@@ -72,7 +72,6 @@ CREATE TABLE units (
 );
 CREATE TABLE rolls (
     source VARCHAR NOT NULL,            -- 'hrss' (pensions) or 'civil_affairs' (welfare)
-    row_no BIGINT NOT NULL,
     id_number VARCHAR NOT NULL,
     name VARCHAR NOT NULL,
     pay_month DATE NOT NULL,
@@ -169,6 +168,7 @@ class Workspace:
         if threads is not None:
             con.execute(f"SET threads = {int(threads)}")
         con.execute("SET preserve_insertion_order = false")
+        con.execute("SET enable_progress_bar = false")
         con.execute(SCHEMA)
         return cls(con)
 
@@ -185,9 +185,7 @@ class Workspace:
 
     def add_process_records(self, records: Iterable[ProcessRecord]) -> int:
         rows = [record.row() for record in records]
-        if rows:
-            placeholders = ", ".join("?" for _ in PROCESS_COLUMNS)
-            self.con.executemany(f"INSERT INTO process VALUES ({placeholders})", rows)
+        self.insert("process", len(PROCESS_COLUMNS), rows)
         return len(rows)
 
     def add_unit_records(self, records: Iterable[UnitRecord]) -> int:
@@ -213,10 +211,19 @@ class Workspace:
                     record.case_id,
                 )
             )
-        if rows:
-            placeholders = ", ".join("?" for _ in UNIT_COLUMNS)
-            self.con.executemany(f"INSERT INTO units VALUES ({placeholders})", rows)
+        self.insert("units", len(UNIT_COLUMNS), rows)
         return len(rows)
+
+    def insert(self, table: str, width: int, rows: Sequence[Sequence[object]]) -> None:
+        """Insert Python rows in multi-row statements (DuckDB's executemany is per row, slow)."""
+        chunk = max(1, 4000 // width)
+        row_marks = "(" + ", ".join("?" for _ in range(width)) + ")"
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            values = ", ".join(row_marks for _ in part)
+            self.con.execute(
+                f"INSERT INTO {table} VALUES {values}", [v for row in part for v in row]
+            )
 
     def mark_uploaded(self, unit: Unit, period: date) -> None:
         """Record that ``unit`` delivered its table for ``period`` (even an empty one)."""
@@ -228,7 +235,7 @@ class Workspace:
         """Append a stored payment roll (see :mod:`domain.reconciliation.rolls`)."""
         before = self._count("rolls")
         self.con.execute(
-            "INSERT INTO rolls SELECT ?, row_no, id_number, name, pay_month, amount, benefit "
+            "INSERT INTO rolls SELECT ?, id_number, name, pay_month, amount, benefit "
             "FROM read_parquet(?)",
             [source, path],
         )
@@ -248,8 +255,7 @@ class Workspace:
             (day, household_deregistration_deadline(_noon(day)).last_day)
             for day in sorted(known - done)
         ]
-        if rows:
-            self.con.executemany("INSERT INTO deadlines VALUES (?, ?)", rows)
+        self.insert("deadlines", 2, rows)
 
     def _count(self, table: str) -> int:
         row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -265,7 +271,14 @@ def _checked_size(text: str) -> str:
     number = cleaned.rstrip("KMGTIB")
     unit = cleaned[len(number) :]
     if not number.replace(".", "", 1).isdigit() or unit not in {
-        "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB",
+        "KB",
+        "MB",
+        "GB",
+        "TB",
+        "KIB",
+        "MIB",
+        "GIB",
+        "TIB",
     }:
         raise ValueError(f"memory limit must look like '1GB' or '512MB', got {text!r}")
     return cleaned

@@ -1,0 +1,371 @@
+"""Reconciliation runs, their discrepancies and the follow-ups chasing them, in the ledger DB.
+
+Schema ownership: these tables live in the ledger database but on their own ``MetaData`` with
+their own version marker, not in the ledger's Alembic chain. The ledger's migration test pins
+its head revision and compares the migrated schema with ``domain.ledger.tables.Base`` (any
+extra table fails it), and its engineers are adding revisions now: a revision of ours in that
+chain would break their test or fork its head. :func:`ensure_schema` creates the tables when
+missing (idempotent, safe on every start); when the ledger's chain is settled, the same DDL
+moves into one revision there (``SCHEMA_VERSION`` says which shape is installed).
+
+A discrepancy is identified across months by its key (rule | unit | person): the same open
+problem found again next month updates ``last_seen_run`` and keeps its one follow-up, whose
+deadline the BPMN timers chase; a problem no longer found is resolved by the next run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    func,
+    insert,
+    select,
+    update,
+)
+
+from domain.reconciliation.checker import Discrepancy, Outcome
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+runs = Table(
+    "reconciliation_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", Date, nullable=False, index=True),
+    Column("as_of", Date, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("counts", JSON, nullable=False),
+    Column("process_instance_key", String(40)),
+)
+
+discrepancies = Table(
+    "reconciliation_discrepancies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False),
+    Column("rule", String(60), nullable=False, index=True),
+    Column("unit", String(32), nullable=False, index=True),
+    Column("person_key", String(200), nullable=False),
+    Column("case_id", String(64), index=True),
+    Column("name", String(50)),
+    Column("id_number", String(40)),
+    Column("died_on", Date),
+    Column("township", String(20)),
+    Column("details", JSON, nullable=False),
+    Column("first_run", ForeignKey("reconciliation_runs.id"), nullable=False),
+    Column("last_run", ForeignKey("reconciliation_runs.id"), nullable=False),
+    Column("status", String(20), nullable=False, index=True),  # open / resolved
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolution", String(500)),
+    UniqueConstraint("key", name="uq_reconciliation_discrepancies_key"),
+)
+
+follow_ups = Table(
+    "reconciliation_follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("discrepancy_id", ForeignKey("reconciliation_discrepancies.id"), nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False),
+    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("reminders", Integer, nullable=False, default=0),
+    Column("escalated_at", DateTime(timezone=True)),
+    Column("closed_at", DateTime(timezone=True)),
+    UniqueConstraint("discrepancy_id", name="uq_reconciliation_follow_ups_discrepancy_id"),
+)
+
+uploads = Table(
+    "reconciliation_uploads",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(32), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("kind", String(20), nullable=False),  # table / roll
+    Column("rows", Integer, nullable=False),
+    Column("path", String(500)),
+    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("actor_id", String(100), nullable=False),
+    UniqueConstraint("unit", "period", "kind", name="uq_reconciliation_uploads_unit"),
+)
+
+FOLLOW_UP_DAYS = 10  # a unit has until the next month's check, less the upload day, to fix it
+
+
+def ensure_schema(engine: Engine) -> None:
+    metadata.create_all(engine, checkfirst=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    run_id: int
+    new: list[int]  # discrepancy ids first found by this run
+    still_open: list[int]
+    resolved: list[int]
+
+
+def record_upload(
+    engine: Engine,
+    *,
+    unit: str,
+    period: date,
+    kind: str,
+    rows: int,
+    at: datetime,
+    actor_id: str,
+    path: str | None = None,
+) -> None:
+    """Remember the latest upload of (unit, month, kind); a new upload replaces the old one."""
+    with engine.begin() as con:
+        found = con.execute(
+            select(uploads.c.id).where(
+                uploads.c.unit == unit, uploads.c.period == period, uploads.c.kind == kind
+            )
+        ).scalar()
+        values = dict(rows=rows, path=path, uploaded_at=at, actor_id=actor_id)
+        if found is None:
+            con.execute(insert(uploads).values(unit=unit, period=period, kind=kind, **values))
+        else:
+            con.execute(update(uploads).where(uploads.c.id == found).values(**values))
+
+
+def uploads_for(engine: Engine, period: date) -> list[dict[str, Any]]:
+    with engine.connect() as con:
+        rows = con.execute(select(uploads).where(uploads.c.period == period)).mappings()
+        return [dict(row) for row in rows]
+
+
+def store_outcome(
+    engine: Engine,
+    outcome: Outcome,
+    *,
+    at: datetime,
+    townships: dict[str, str] | None = None,
+    process_instance_key: str | None = None,
+) -> StoredRun:
+    """Save a run; open new discrepancies with a follow-up, resolve those no longer found."""
+    townships = townships or {}
+    with engine.begin() as con:
+        run_id: Any = con.execute(
+            insert(runs).values(
+                period=outcome.period,
+                as_of=outcome.as_of,
+                started_at=at,
+                people=outcome.people,
+                counts=outcome.counts,
+                process_instance_key=process_instance_key,
+            )
+        )
+        run_id = _new_id(run_id)
+        open_rows = {
+            row.key: row.id
+            for row in con.execute(
+                select(discrepancies.c.key, discrepancies.c.id).where(
+                    discrepancies.c.status == "open"
+                )
+            )
+        }
+        new: list[int] = []
+        still: list[int] = []
+        seen: set[str] = set()
+        for item in outcome.discrepancies:
+            if item.key in seen:
+                continue
+            seen.add(item.key)
+            existing = open_rows.get(item.key)
+            if existing is not None:
+                con.execute(
+                    update(discrepancies)
+                    .where(discrepancies.c.id == existing)
+                    .values(last_run=run_id, details=_jsonable(item.details))
+                )
+                still.append(existing)
+                continue
+            reopened = con.execute(
+                select(discrepancies.c.id).where(discrepancies.c.key == item.key)
+            ).scalar()
+            values = _values(item, townships.get(item.case_id or ""))
+            if reopened is None:
+                disc_id = _new_id(
+                    con.execute(
+                        insert(discrepancies).values(
+                            **values, first_run=run_id, last_run=run_id, status="open"
+                        )
+                    )
+                )
+            else:
+                disc_id = reopened
+                con.execute(
+                    update(discrepancies)
+                    .where(discrepancies.c.id == reopened)
+                    .values(**values, last_run=run_id, status="open", resolved_at=None)
+                )
+                con.execute(follow_ups.delete().where(follow_ups.c.discrepancy_id == reopened))
+            con.execute(
+                insert(follow_ups).values(
+                    discrepancy_id=disc_id,
+                    unit=item.unit,
+                    opened_at=at,
+                    due_at=at + timedelta(days=FOLLOW_UP_DAYS),
+                    reminders=0,
+                )
+            )
+            new.append(int(disc_id))
+        resolved = [i for key, i in open_rows.items() if key not in seen]
+        if resolved:
+            con.execute(
+                update(discrepancies)
+                .where(discrepancies.c.id.in_(resolved))
+                .values(status="resolved", resolved_at=at, resolution=f"not found by run {run_id}")
+            )
+            con.execute(
+                update(follow_ups)
+                .where(follow_ups.c.discrepancy_id.in_(resolved), follow_ups.c.closed_at.is_(None))
+                .values(closed_at=at)
+            )
+        return StoredRun(int(run_id), new, still, resolved)
+
+
+def resolve(engine: Engine, discrepancy_id: int, *, at: datetime, note: str) -> bool:
+    """A unit reports the discrepancy fixed (the next run confirms or reopens it)."""
+    with engine.begin() as con:
+        changed = con.execute(
+            update(discrepancies)
+            .where(discrepancies.c.id == discrepancy_id, discrepancies.c.status == "open")
+            .values(status="resolved", resolved_at=at, resolution=note[:500])
+        ).rowcount
+        con.execute(
+            update(follow_ups)
+            .where(follow_ups.c.discrepancy_id == discrepancy_id, follow_ups.c.closed_at.is_(None))
+            .values(closed_at=at)
+        )
+        return bool(changed)
+
+
+def open_follow_ups(engine: Engine, run_id: int | None = None) -> list[dict[str, Any]]:
+    """Open follow-ups (of one run's new discrepancies, or all) with their discrepancy."""
+    query = (
+        select(
+            follow_ups.c.id,
+            follow_ups.c.unit,
+            follow_ups.c.due_at,
+            follow_ups.c.reminders,
+            follow_ups.c.escalated_at,
+            discrepancies.c.id.label("discrepancy_id"),
+            discrepancies.c.rule,
+            discrepancies.c.case_id,
+            discrepancies.c.township,
+        )
+        .join(discrepancies, discrepancies.c.id == follow_ups.c.discrepancy_id)
+        .where(follow_ups.c.closed_at.is_(None))
+        .order_by(follow_ups.c.id)
+    )
+    if run_id is not None:
+        query = query.where(discrepancies.c.first_run == run_id)
+    with engine.connect() as con:
+        return [dict(row) for row in con.execute(query).mappings()]
+
+
+def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
+    with engine.connect() as con:
+        row = (
+            con.execute(
+                select(follow_ups, discrepancies.c.status.label("discrepancy_status"))
+                .join(discrepancies, discrepancies.c.id == follow_ups.c.discrepancy_id)
+                .where(follow_ups.c.id == follow_up_id)
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else dict(row)
+
+
+def mark_reminded(engine: Engine, follow_up_id: int) -> None:
+    with engine.begin() as con:
+        con.execute(
+            update(follow_ups)
+            .where(follow_ups.c.id == follow_up_id)
+            .values(reminders=follow_ups.c.reminders + 1)
+        )
+
+
+def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
+    with engine.begin() as con:
+        con.execute(
+            update(follow_ups)
+            .where(follow_ups.c.id == follow_up_id, follow_ups.c.escalated_at.is_(None))
+            .values(escalated_at=at)
+        )
+
+
+def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | None:
+    query = select(runs).order_by(runs.c.id.desc()).limit(1)
+    if period is not None:
+        query = query.where(runs.c.period == period)
+    with engine.connect() as con:
+        row = con.execute(query).mappings().first()
+        return None if row is None else dict(row)
+
+
+def discrepancies_of_run(engine: Engine, run_id: int) -> list[dict[str, Any]]:
+    """Discrepancies found by a run (first found then or earlier and still seen)."""
+    with engine.connect() as con:
+        rows = con.execute(
+            select(discrepancies)
+            .where(discrepancies.c.last_run == run_id)
+            .order_by(discrepancies.c.rule, discrepancies.c.unit, discrepancies.c.id)
+        ).mappings()
+        return [dict(row) for row in rows]
+
+
+def open_counts(engine: Engine) -> dict[tuple[str, str | None], int]:
+    """Open discrepancies per (unit, township) for the assessment."""
+    with engine.connect() as con:
+        rows = con.execute(
+            select(discrepancies.c.unit, discrepancies.c.township, func.count())
+            .where(discrepancies.c.status == "open")
+            .group_by(discrepancies.c.unit, discrepancies.c.township)
+        )
+        return {(unit, township): int(n) for unit, township, n in rows}
+
+
+def _new_id(result: Any) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _values(item: Discrepancy, township: str | None) -> dict[str, Any]:
+    return dict(
+        key=item.key,
+        rule=item.rule,
+        unit=item.unit,
+        person_key=item.person_key,
+        case_id=item.case_id,
+        name=item.name,
+        id_number=item.id_number,
+        died_on=item.died_on,
+        township=township,
+        details=_jsonable(item.details),
+    )
+
+
+def _jsonable(details: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = json.loads(json.dumps(details, default=str))
+    return result

@@ -16,6 +16,7 @@ deadline the BPMN timers chase; a problem no longer found is resolved by the nex
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -108,8 +109,14 @@ uploads = Table(
 FOLLOW_UP_DAYS = 10  # a unit has until the next month's check, less the upload day, to fix it
 
 
+_READY: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
 def ensure_schema(engine: Engine) -> None:
-    metadata.create_all(engine, checkfirst=True)
+    """Create the tables if missing, once per engine (every function below calls it)."""
+    if engine not in _READY:
+        metadata.create_all(engine, checkfirst=True)
+        _READY.add(engine)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +139,7 @@ def record_upload(
     path: str | None = None,
 ) -> None:
     """Remember the latest upload of (unit, month, kind); a new upload replaces the old one."""
+    ensure_schema(engine)
     with engine.begin() as con:
         found = con.execute(
             select(uploads.c.id).where(
@@ -146,6 +154,7 @@ def record_upload(
 
 
 def uploads_for(engine: Engine, period: date) -> list[dict[str, Any]]:
+    ensure_schema(engine)
     with engine.connect() as con:
         rows = con.execute(select(uploads).where(uploads.c.period == period)).mappings()
         return [dict(row) for row in rows]
@@ -160,6 +169,7 @@ def store_outcome(
     process_instance_key: str | None = None,
 ) -> StoredRun:
     """Save a run; open new discrepancies with a follow-up, resolve those no longer found."""
+    ensure_schema(engine)
     townships = townships or {}
     with engine.begin() as con:
         run_id: Any = con.execute(
@@ -244,6 +254,7 @@ def store_outcome(
 
 def resolve(engine: Engine, discrepancy_id: int, *, at: datetime, note: str) -> bool:
     """A unit reports the discrepancy fixed (the next run confirms or reopens it)."""
+    ensure_schema(engine)
     with engine.begin() as con:
         changed = con.execute(
             update(discrepancies)
@@ -260,6 +271,7 @@ def resolve(engine: Engine, discrepancy_id: int, *, at: datetime, note: str) -> 
 
 def open_follow_ups(engine: Engine, run_id: int | None = None) -> list[dict[str, Any]]:
     """Open follow-ups (of one run's new discrepancies, or all) with their discrepancy."""
+    ensure_schema(engine)
     query = (
         select(
             follow_ups.c.id,
@@ -283,6 +295,7 @@ def open_follow_ups(engine: Engine, run_id: int | None = None) -> list[dict[str,
 
 
 def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
+    ensure_schema(engine)
     with engine.connect() as con:
         row = (
             con.execute(
@@ -297,6 +310,7 @@ def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
 
 
 def mark_reminded(engine: Engine, follow_up_id: int) -> None:
+    ensure_schema(engine)
     with engine.begin() as con:
         con.execute(
             update(follow_ups)
@@ -306,6 +320,7 @@ def mark_reminded(engine: Engine, follow_up_id: int) -> None:
 
 
 def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
+    ensure_schema(engine)
     with engine.begin() as con:
         con.execute(
             update(follow_ups)
@@ -315,6 +330,7 @@ def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
 
 
 def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | None:
+    ensure_schema(engine)
     query = select(runs).order_by(runs.c.id.desc()).limit(1)
     if period is not None:
         query = query.where(runs.c.period == period)
@@ -325,6 +341,7 @@ def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | N
 
 def discrepancies_of_run(engine: Engine, run_id: int) -> list[dict[str, Any]]:
     """Discrepancies found by a run (first found then or earlier and still seen)."""
+    ensure_schema(engine)
     with engine.connect() as con:
         rows = con.execute(
             select(discrepancies)
@@ -336,6 +353,7 @@ def discrepancies_of_run(engine: Engine, run_id: int) -> list[dict[str, Any]]:
 
 def open_counts(engine: Engine) -> dict[tuple[str, str | None], int]:
     """Open discrepancies per (unit, township) for the assessment."""
+    ensure_schema(engine)
     with engine.connect() as con:
         rows = con.execute(
             select(discrepancies.c.unit, discrepancies.c.township, func.count())

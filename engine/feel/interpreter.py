@@ -8,6 +8,10 @@ The semantics follow feel-scala: an operation on values of the wrong type gives 
 error), ``and``/``or`` are three-valued, ``if`` takes anything but ``true`` as false, a
 missing variable or context entry is null.  Failures feel-scala does report (``?`` outside a
 unary test, ``assert``) raise :class:`FeelEvaluationError`.
+
+This module holds the dispatcher and the plain expressions (names, paths, literals,
+arithmetic, comparison, logic, if); ``unary.py``, ``loops.py`` and ``calls.py`` register the
+compilers of unary tests, iteration and filters, and functions.
 """
 
 from __future__ import annotations

@@ -128,7 +128,10 @@ def _safe_call(f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | 
                state: State) -> Any:
     try:
         return call_function(f, args, named, state)
-    except (InvalidValue, ArithmeticError, ValueError, TypeError, KeyError, IndexError):
+    except (InvalidValue, ArithmeticError, ValueError, TypeError, KeyError, IndexError) as exc:
+        message = exc.message if isinstance(exc, InvalidValue) else str(exc)
+        state.warn("FUNCTION_INVOCATION_FAILURE",
+                   f"Failed to invoke function '{f.name}': {message}")
         return None
 
 

@@ -366,7 +366,45 @@ def from_python(v: Any) -> Any:
         return dt.datetime.combine(v.date(), v.timetz())
     if isinstance(v, dt.date):
         return dt.date(v.year, v.month, v.day)
+    if callable(v) and not isinstance(v, type):
+        return python_function(v)
     return None
+
+
+def python_function(fn: Callable[..., Any]) -> FeelFunction | None:
+    """A Python callable passed as a variable becomes a FEEL function (``f(1, b: 2)``);
+    its result is read back like any other variable value."""
+    import inspect
+
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return None
+    params: list[str] = []
+    varargs = False
+    for p in signature.parameters.values():
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            params.append(p.name)
+        elif p.kind is p.VAR_POSITIONAL:
+            params.append(p.name)
+            varargs = True
+            break
+
+    def invoke(args: list[Any], state: Any) -> Any:
+        from .errors import FeelError, InvalidValue
+
+        if varargs:
+            args = [*args[:-1], *args[-1]]
+        try:
+            result = fn(*(to_python(a) for a in args))
+        except (FeelError, RecursionError):
+            raise
+        except Exception as exc:  # the caller's function failed: null, as for built-ins
+            raise InvalidValue(f"{type(exc).__name__}: {exc}") from exc
+        return from_python(result)
+
+    return FeelFunction(params, invoke, varargs=varargs,
+                        name=getattr(fn, "__name__", "function"))
 
 
 def to_python(v: Any) -> Any:

@@ -208,3 +208,12 @@ def test_every_feel_whitespace_separates_tokens(space: str) -> None:
     assert feel.evaluate(f"{space}1{space}+{space}2{space}") == 3
     assert feel.evaluate(f"for x{space}in [1] return{space}x") == [1]
     assert feel.evaluate(f"every{space}x in [1]{space}satisfies odd(x)") is True
+
+
+def test_python_callables_are_feel_functions() -> None:
+    variables = {"f": lambda x: x * 10, "g": lambda a, b: a - b, "h": lambda *xs: sum(xs),
+                 "bad": lambda x: 1 / 0}
+    assert feel.evaluate("f(2) + g(b: 3, a: 1) + h(1, 2, 3)", variables) == 24
+    value, warnings = feel.compile("bad(1)").evaluate_with_warnings(variables)
+    assert value is None
+    assert "ZeroDivisionError" in warnings[0].message

@@ -4,6 +4,7 @@
 
 const KEY = "shenhou.board.token";
 const SVG = "http://www.w3.org/2000/svg";
+const CARDS_PER_STAGE = 12; // overdue first, so the cut drops only the least urgent
 
 function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -25,10 +26,11 @@ function s(tag, attrs, text) {
   return el;
 }
 
+// County time (Asia/Shanghai, no daylight saving) whatever the browser's zone.
 function fmt(iso) {
-  const d = new Date(iso);
+  const d = new Date(new Date(iso).getTime() + 8 * 3600000);
   const p = (n) => String(n).padStart(2, "0");
-  return `${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
 function relative(iso, now) {
@@ -63,7 +65,8 @@ function barChart(rows, { label, value, late, height = 130, rotate = false }) {
 function caseCard(c, now) {
   const next = c.next;
   return h("div", { class: `case${c.overdue ? " overdue" : ""}`, "data-case": c.id },
-    h("div", { class: "id" }, c.id, " · ", c.deceased_name || ""),
+    h("div", { class: "id" }, c.deceased_name || "—"),
+    h("div", { class: "case-id" }, c.id),
     h("div", { class: "meta" }, c.township, " · 报告 reported ", fmt(c.reported_at)),
     next ? h("div", { class: "due" }, `${next.label_zh}（${next.unit_zh}）`,
       next.due_at ? ` ${fmt(next.due_at)} · ${relative(next.due_at, now)}` : "") : "",
@@ -80,7 +83,8 @@ function render(data) {
   document.getElementById("updated").textContent = `updated ${fmt(data.now)}`;
   document.getElementById("stages").replaceChildren(...data.stages.map((st) => h("div", { class: "stage", "data-stage": st.stage },
     h("h2", {}, h("span", {}, `${st.label_zh} ${st.stage}`), h("span", {}, st.cases.length)),
-    st.cases.length ? st.cases.map((c) => caseCard(c, data.now)) : h("p", { class: "empty" }, "—"))));
+    st.cases.length ? st.cases.slice(0, CARDS_PER_STAGE).map((c) => caseCard(c, data.now)) : h("p", { class: "empty" }, "—"),
+    st.cases.length > CARDS_PER_STAGE ? h("p", { class: "more" }, `+${st.cases.length - CARDS_PER_STAGE} more (less urgent)`) : "")));
   document.getElementById("by-township").replaceChildren(
     h("tr", {}, h("th", {}, "乡镇"), h("th", { class: "num" }, "在办"), h("th", { class: "num" }, "超期")),
     ...data.townships.map((t) => h("tr", {}, h("td", {}, t.township), h("td", { class: "num" }, t.open),

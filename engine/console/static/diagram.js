@@ -19,6 +19,26 @@ class Diagram {
     await this.viewer.importXML(xml);
     this.viewer.get("canvas").zoom("fit-viewport", "auto");
     this.definitionKey = definitionKey;
+    this.focused = false;
+  }
+
+  // A large diagram fitted to the box is unreadable: once, centre on the first incident (or
+  // active element) at a readable scale; the user can pan and zoom from there.
+  focus(detail) {
+    if (!this.viewer || this.focused) return;
+    this.focused = true;
+    const canvas = this.viewer.get("canvas");
+    const registry = this.viewer.get("elementRegistry");
+    if (canvas.zoom() >= 0.7) return;
+    const incident = detail.incidents.find((i) => i.state === "ACTIVE");
+    const active = detail.elements.find((e) => e.state === "ACTIVE" && registry.get(e.elementId));
+    const target = registry.get((incident || active || {}).elementId);
+    if (!target) return;
+    const scale = 0.85;
+    const { width, height } = canvas.viewbox().outer;
+    const cx = target.x + (target.width || 0) / 2;
+    const cy = target.y + (target.height || 0) / 2;
+    canvas.viewbox({ x: cx - width / scale / 3, y: cy - height / scale / 2, width: width / scale, height: height / scale });
   }
 
   // detail = the /api/instances/{key} answer

@@ -163,6 +163,7 @@ async function refresh() {
   if (diagram.available) {
     await diagram.show(detail.instance.processDefinitionKey);
     diagram.mark(detail);
+    diagram.focus(detail);
   }
   if (document.getElementById("more-history").hidden) await loadHistory(false);
 }

@@ -68,6 +68,10 @@ _BACKTICK = re.compile(r"`([^`]+)`")
 _PARAM = re.compile(
     r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)\s*:(?!=)"
 )
+# a parameter name of a function definition: words separated by spaces, up to "," or ")"
+_FUNCTION_PARAM = re.compile(
+    r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)(?=\s*[,)])"
+)
 _CONTEXT_KEY = re.compile(r'[^"{}:,\[\]`]+')
 _OPEN_RANGE_END = re.compile(r"\s*(?:$|[,)\]}=]|!=|(?:and|or|then|else|return|satisfies)\b)")
 _QUALIFIED_NAME = re.compile(r"[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*")
@@ -125,6 +129,7 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
 
     expect_key = False  # next thing is a context key
     expect_param = False  # next thing may be a named parameter
+    expect_fparam = False  # next thing is a parameter of a function definition
     expect_type = False  # next thing is a type name (after "instance of")
     first = True
     while True:
@@ -185,12 +190,22 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             m = _PARAM.match(text, pos)
             if m is not None:
                 name = m.group(1)
-                value = name[1:-1] if name.startswith("`") else " ".join(name.split())
+                # kept as written: feel-scala matches "test   name" only to "test   name"
+                value = name[1:-1] if name.startswith("`") else name
                 if value not in KEYWORDS:
                     pos = m.start(1) + len(name)
                     prev = "PARAM"
                     yield tok("PARAM", value, start, pos)
                     continue
+        if expect_fparam:
+            expect_fparam = False
+            m = _FUNCTION_PARAM.match(text, pos)
+            if m is not None:
+                name = m.group(1)
+                pos = m.start(1) + len(name)
+                prev = "NAME"
+                yield tok("NAME", name[1:-1] if name.startswith("`") else name, start, pos)
+                continue
         value_ended = prev in _VALUE_END
         if c == '"':
             m = _STRING.match(text, pos)
@@ -306,8 +321,10 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                         expression=text, position=start)
                 if kind == "LPAR":
                     is_call = prev == "NAME"
-                    stack.append("c" if is_call else "(")
+                    is_definition = prev == "FUNCTION"
+                    stack.append("c" if is_call else ("f" if is_definition else "("))
                     expect_param = is_call
+                    expect_fparam = is_definition
                 elif kind == "LBRACE":
                     stack.append("{")
                     expect_key = True
@@ -322,6 +339,8 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                     expect_key = True
                 elif top == "c":
                     expect_param = True
+                elif top == "f":
+                    expect_fparam = True
             prev = kind
             yield tok(kind, text[start:pos], start, pos)
         first = False

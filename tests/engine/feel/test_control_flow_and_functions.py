@@ -60,3 +60,12 @@ def test_function_from_variables_is_called() -> None:
 
     double = feel.evaluate("function(x) x * 2")
     assert feel.evaluate("double(21)", {"double": double}) == 42
+
+
+def test_parameter_names_with_spaces() -> None:
+    from engine import feel
+
+    f = feel.evaluate("function(test   name yada) `test   name yada` + 1")
+    assert feel.evaluate("f(test   name yada: 1)", {"f": f}) == 2
+    assert feel.evaluate("f(2)", {"f": f}) == 3
+    assert feel.evaluate("{g: function(first name) `first name` + 1, r: g(first name: 1)}.r") == 2

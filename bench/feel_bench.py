@@ -17,8 +17,11 @@ from engine import feel
 from engine.feel.parser import parse_expression
 
 VARIABLES = {
-    "order": {"total": 150, "status": "ok",
-              "items": [{"sku": f"s{i}", "qty": i} for i in range(10)]},
+    "order": {
+        "total": 150,
+        "status": "ok",
+        "items": [{"sku": f"s{i}", "qty": i} for i in range(10)],
+    },
     "status": "ok",
     "customer": {"name": "Ada", "tier": "gold", "address": {"city": "Zhengzhou"}},
     "amount": 1234.5,
@@ -55,7 +58,7 @@ def _expression_of_size(target: int) -> str:
     while sum(len(p) + 2 for p in parts) < target:
         parts.append(
             f'k{i}: if order.total > {i} and status = "ok" then '
-            f'sum(order.items[qty > {i % 7}].qty) + {i}.5 else '
+            f"sum(order.items[qty > {i % 7}].qty) + {i}.5 else "
             f'upper case(customer.name) + "-{i}"'
         )
         i += 1
@@ -89,8 +92,10 @@ def main() -> None:
         tokens = sum(1 for _ in tokenize(text))
         feel.evaluate(text, VARIABLES)  # it is a valid expression
         lo, med = _time_batches(lambda t=text: parse_expression(t), 1, repeats)
-        print(f"| {len(text):,} B | {tokens:,} | {lo * 1e3:.1f} | {med * 1e3:.1f} | "
-              f"{lo * 1e3 / (len(text) / 1000):.2f} |")
+        print(
+            f"| {len(text):,} B | {tokens:,} | {lo * 1e3:.1f} | {med * 1e3:.1f} | "
+            f"{lo * 1e3 / (len(text) / 1000):.2f} |"
+        )
 
 
 if __name__ == "__main__":

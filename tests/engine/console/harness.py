@@ -31,10 +31,15 @@ OPS, SUPERVISOR, HEALTH = USERS
 class ConsoleEngine(EngineProcess):
     """The engine with ``ENGINE_CONSOLE_TOKENS`` set (the base harness clears ENGINE_*)."""
 
+    def __init__(self, data_dir: Path, *, env: dict[str, str] | None = None, **kwargs: Any):
+        super().__init__(data_dir, **kwargs)
+        self.env = env or {}
+
     def start(self, *, wait: bool = True) -> ConsoleEngine:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGINE_", "ZEEBE_"))}
         env.pop("SHENHOU_API_TOKENS", None)
         env["ENGINE_CONSOLE_TOKENS"] = json.dumps(USERS)
+        env.update(self.env)
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
         self.process = subprocess.Popen(
             self.argv(), cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.engine.console.browser import ARGS, CHROMIUM, require_chromium
-from tests.engine.console.harness import HEALTH, OPS, ConsoleEngine, Zeebe
+from tests.engine.console.harness import DEMO_BPMN, HEALTH, OPS, ConsoleEngine, Zeebe
 from tests.engine.e2e import models
 from tests.engine.e2e.harness import wait_for
 
@@ -204,3 +205,30 @@ def test_a_read_only_role_sees_no_actions_and_no_personal_data(
     expect(page.locator("#cancel")).to_be_hidden()
     assert "张三" not in page.content()
     page.context.close()
+
+
+def test_without_bpmn_js_the_page_says_so_and_shows_everything_else(
+    browser: Any, tmp_path: Path
+) -> None:
+    """Where Node.js was missing at setup there is no bpmn-js bundle: no diagram, all else."""
+    engine = ConsoleEngine(
+        tmp_path / "data", env={"ENGINE_CONSOLE_BPMN_JS": str(tmp_path / "no-node-modules")}
+    ).start()
+    zeebe = Zeebe(engine.grpc_address)
+    try:
+        zeebe.deploy("console_demo.bpmn", DEMO_BPMN.read_bytes())
+        key = incident_instance(zeebe, engine)
+        page = open_page(browser, engine, OPS)
+        page.goto(f"{engine.console_url}/instances/{key}")
+        expect(page.locator("#no-diagram")).to_be_visible()
+        expect(page.get_by_test_id("diagram")).to_be_hidden()
+        incident = page.locator("#incidents tr[data-incident]")
+        expect(incident).to_contain_text("JOB_NO_RETRIES")
+        incident.get_by_role("button", name=re.compile("Retry")).click()
+        expect(page.locator("#incidents")).to_contain_text("No open incidents.")
+        zeebe.complete(zeebe.job_of("console.certify", key).key)
+        expect(page.get_by_test_id("state")).to_have_text("COMPLETED")
+        page.context.close()
+    finally:
+        zeebe.close()
+        assert engine.stop() == 0

@@ -179,3 +179,45 @@ def test_the_live_stream_announces_changes(console_engine: ConsoleEngine, zeebe:
         events.append(wait_for(next_change, what="a change event"))
     assert int(str(events[0]["position"])) > first
     assert events[0]["state"] == "ACTIVE"
+
+
+CALLER = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs_caller"
+  targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="console-caller" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="call" />
+    <bpmn:callActivity id="call">
+      <bpmn:extensionElements>
+        <zeebe:calledElement processId="console-demo" />
+      </bpmn:extensionElements>
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:callActivity>
+    <bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="end" />
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_called_and_calling_instances_link_both_ways(
+    console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    zeebe.deploy("caller.bpmn", CALLER)
+    parent = zeebe.create("console-caller", {"caseId": "C-call"})
+    child = console_engine.wait_search(
+        "process-instances", {"parentProcessInstanceKey": str(parent)}
+    )[0]["processInstanceKey"]
+    client = httpx.Client(
+        base_url=console_engine.console_url, headers={"Authorization": f"Bearer {OPS}"}
+    )
+    above = client.get(f"/api/instances/{parent}").json()
+    assert [c["key"] for c in above["children"]] == [child]
+    below = client.get(f"/api/instances/{child}").json()
+    assert (
+        below["parent"]["key"] == str(parent) and below["parent"]["processId"] == "console-caller"
+    )
+    assert below["timers"] == [] and below["jobs"][0]["type"] == "console.check"
+    listed = client.get("/api/instances", params={"parent": str(parent)}).json()
+    assert [i["key"] for i in listed["items"]] == [child]

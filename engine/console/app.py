@@ -13,6 +13,7 @@ import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -36,10 +37,12 @@ from engine.console.auth import AuthError, actor, caller, same_origin
 from engine.console.instance_list import FilterError, list_instances, parse_filter
 from engine.console.live import instance_events
 from engine.console.sessions import COOKIE, CSRF_HEADER, IDLE_TIMEOUT_S, Sessions, csrf_ok
-from engine.console.settings import ConsoleUser, load_tokens
+from engine.console.settings import ConsoleUser, describe, load_tokens
+from engine.logs import get_logger
 from engine.query.problems import QueryError
 from engine.query.read_model import ReadModel
 
+log = get_logger("engine.console")
 PREFIX = "/console"
 STATIC = Path(__file__).parent / "static"
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,10 +84,22 @@ def create_console_app(
     users: dict[str, ConsoleUser] | None = None,
 ) -> Starlette:
     read_model = ReadModel(store_path)
-    sessions = Sessions(load_tokens() if users is None else users)
+    users = load_tokens() if users is None else users
+    sessions = Sessions(users)
     audit = AuditLog(None if store_path is None else store_path.parent)
     actions = Actions(engine, read_model, audit)
     viewer = bpmn_js_dir()
+    log.info("console.ready", users_by_role=describe(users), diagram=viewer is not None)
+    if not users:
+        log.warning(
+            "console.no_users",
+            hint="set ENGINE_CONSOLE_TOKENS (JSON token -> {sub, roles}; role ops acts)",
+        )
+    if viewer is None:
+        log.warning(
+            "console.no_diagram",
+            hint="bpmn-js not in node_modules (npm install needs Node.js); diagrams are not drawn",
+        )
 
     def api(handler: Callable[[Request, ConsoleUser], Awaitable[Any]]) -> Handler:
         """JSON endpoint for any logged-in user; errors as small problem documents."""
@@ -146,7 +161,8 @@ def create_console_app(
             target = f"{PREFIX}/instances"
         made = sessions.login(token.strip())
         if made is None:
-            return RedirectResponse(f"{PREFIX}/login?failed=1", status_code=303)
+            again = urlencode({"failed": "1", "next": target})
+            return RedirectResponse(f"{PREFIX}/login?{again}", status_code=303)
         session_id, _ = made
         answer = RedirectResponse(target, status_code=303)
         answer.set_cookie(

@@ -30,6 +30,8 @@ from engine.logs import configure_logging, get_logger
 
 log = get_logger("engine")
 
+GIL_SWITCH_INTERVAL_S = 0.001
+
 
 class StartupError(Exception):
     """Something a person must fix before the engine can start; printed as one line."""
@@ -238,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(sys.argv[1:] if argv is None else argv)
         configure_logging(settings.log_level)
         with data_dir_lock(settings.data_dir):
+            # The writer thread and the gateway's event loop share one GIL. Python hands it over
+            # every 5 ms by default, so a gRPC answer could wait that long behind a batch; 1 ms
+            # cut the benchmark's p99 by about a third (BENCHMARKS.md, ## Engine).
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
             asyncio.run(serve(settings))
     except StartupError as error:
         print(f"engine: {error}", file=sys.stderr)

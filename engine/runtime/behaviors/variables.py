@@ -105,6 +105,7 @@ class Variables:
             scope.pi_key,
             {
                 "name": name,
+                "value": value,  # as Zeebe's VARIABLE record: the history shows what changed
                 "scopeKey": scope.key,
                 "processInstanceKey": scope.pi_key,
             },

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 import uvicorn
@@ -19,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "and DATABASE_URL.",
     )
     parser.add_argument("--address", help="host:port (default: SHENHOU_API_ADDRESS)")
-    args = parser.parse_args(list(argv or []))
+    args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     settings = ApiSettings()
     if args.address:
         settings = settings.model_copy(update={"shenhou_api_address": args.address})

@@ -4,6 +4,7 @@ ZEEBE_ADDRESS, with the ledger at DATABASE_URL (migrated to the current schema f
 from __future__ import annotations
 
 import argparse
+import sys
 import asyncio
 import signal
 from collections.abc import Sequence
@@ -42,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         description="Run every department's job workers (one pyzeebe router per department) "
         "against ZEEBE_ADDRESS, with the ledger at DATABASE_URL.",
     )
-    parser.parse_args(list(argv or []))
+    parser.parse_args(sys.argv[1:] if argv is None else list(argv))
     settings = WorkerSettings()
     configure_logging(settings.log_level)
     asyncio.run(run(settings))

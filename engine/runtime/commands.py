@@ -123,7 +123,7 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
                 deployment_key=deployment_key,
                 tenant=tenant,
                 deployed_at=m.now,
-                process=process,
+                parsed=process,
             )
             if latest is not None:
                 m.events.cancel_start_timers(latest)

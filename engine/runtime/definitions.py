@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +21,20 @@ class ProcessDefinition:
     deployment_key: int
     tenant: str
     deployed_at: int
-    process: Process
+    parsed: Process | None = None
+    # how to parse the stored XML when the model is first needed (definitions loaded at start
+    # are parsed lazily: old versions without live instances may never be needed again)
+    loader: Callable[[], Process] | None = None
     # element id → ids of elements from which a token can still reach it (inclusive joins)
     reach_cache: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    @property
+    def process(self) -> Process:
+        if self.parsed is None:
+            assert self.loader is not None, "a process definition needs a model or a loader"
+            self.parsed = self.loader()
+            self.loader = None
+        return self.parsed
 
     def row(self) -> tuple[object, ...]:
         return (

@@ -13,6 +13,7 @@ keys handed out by a batch that was never committed were never visible to anyone
 
 from __future__ import annotations
 
+import functools
 import heapq
 import json
 from typing import Any
@@ -397,7 +398,6 @@ class RuntimeState:
                 tenant,
                 deployed_at,
             ) = row
-            process = parse(xml, resource_name, bpmn_id)
             self.definitions.add(
                 ProcessDefinition(
                     key=key,
@@ -410,7 +410,7 @@ class RuntimeState:
                     deployment_key=dep_key,
                     tenant=tenant,
                     deployed_at=deployed_at,
-                    process=process,
+                    loader=functools.partial(parse, xml, resource_name, bpmn_id),
                 )
             )
         for key, kind, data in store.load_state():

@@ -35,30 +35,36 @@ class Entity:
         return dumps(data)
 
     @classmethod
-    def from_json(cls, key: int, text: str) -> Any:
-        obj = cls.__new__(cls)
-        obj.key = key
-        data = json.loads(text)
-        for name, default in cls.FIELDS.items():
-            value = data.get(name, default)
-            if isinstance(value, list | dict) and value is default:
-                value = type(default)()
-            setattr(obj, name, value)
-        return obj
-
-    def _init_defaults(self) -> None:
-        cls = type(self)
+    def _plan(cls) -> tuple[tuple[str, Any, bool], ...]:
+        """(name, default, default is mutable) per field, computed once per class."""
         plan = _PLANS.get(cls)
         if plan is None:
             plan = _PLANS[cls] = tuple(
                 (name, default, isinstance(default, list | dict))
                 for name, default in cls.FIELDS.items()
             )
-        for name, default, mutable in plan:
+        return plan
+
+    @classmethod
+    def from_json(cls, key: int, text: str) -> Any:
+        obj = cls.__new__(cls)
+        obj.key = key
+        get = _loads(text).get
+        for name, default, mutable in cls._plan():
+            value = get(name, _MISSING)
+            if value is _MISSING:
+                value = type(default)() if mutable else default
+            setattr(obj, name, value)
+        return obj
+
+    def _init_defaults(self) -> None:
+        for name, default, mutable in self._plan():
             setattr(self, name, type(default)() if mutable else default)
 
 
 _PLANS: dict[type, tuple[tuple[str, Any, bool], ...]] = {}
+_MISSING = object()
+_loads = json.JSONDecoder().decode
 
 
 # Element instance lifecycle states (Zeebe's ProcessInstanceIntent element states).

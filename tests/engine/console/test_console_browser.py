@@ -189,6 +189,34 @@ def test_edit_a_variable(browser: Any, console_engine: ConsoleEngine, zeebe: Zee
     page.context.close()
 
 
+def test_move_a_token_see_its_timer_then_cancel(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    key = zeebe.create("console-demo", {"caseId": "C-11"})
+    page = open_page(browser, console_engine, OPS)
+    page.goto(f"{console_engine.console_url}/instances/{key}")
+    expect(page.locator('.token-count[data-element="check"]')).to_have_text("1")
+    expect(page.locator("#timers")).to_contain_text("No timers.")
+
+    page.select_option("#modify-to", "certify")
+    page.click("#modify button[type=submit]")
+    expect(page.locator("#toast")).to_contain_text("Token moved to certify")
+    expect(page.locator('.token-count[data-element="certify"]')).to_have_text("1")
+    expect(page.locator('.token-count[data-element="check"]')).to_have_count(0)
+    timer = page.locator("#timers tbody tr", has_text="reminder")  # the 24 h boundary timer
+    expect(timer).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"))  # due
+
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click("#cancel")
+    expect(page.get_by_test_id("state")).to_have_text("CANCELED")
+    expect(page.locator("#cancel")).to_be_hidden()
+    actions = page.locator("#audit tbody tr")
+    expect(actions).to_have_count(2)
+    expect(actions.first).to_contain_text("CANCEL_INSTANCE")
+    expect(actions.last).to_contain_text("MODIFY_INSTANCE")
+    page.context.close()
+
+
 def test_a_read_only_role_sees_no_actions_and_no_personal_data(
     browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
 ) -> None:

@@ -180,3 +180,39 @@ async def test_event_based_gateway_first_event_wins(engine: Engine) -> None:
     assert len(job2) == 1
     # the first instance's timer was cancelled with the gateway: no second "ontime" job
     assert await engine.activate_jobs(job_type="onmsg", worker="w", timeout_ms=1, max_jobs=5) == []
+
+
+async def test_inclusive_join_stops_waiting_when_a_token_can_no_longer_arrive(
+    engine: Engine,
+) -> None:
+    # fork → a → join; fork → b → xor → (join | elsewhere end)
+    xml = bpmn(
+        "p",
+        start(),
+        '<bpmn:inclusiveGateway id="fork" />',
+        service("a", "a"),
+        service("b", "b"),
+        '<bpmn:exclusiveGateway id="x" default="f_x_out" />',
+        end("out"),
+        '<bpmn:inclusiveGateway id="join" />',
+        service("after", "after"),
+        end(),
+        flow("start", "fork"),
+        flow("fork", "a", "=true", "f_a"),
+        flow("fork", "b", "=true", "f_b"),
+        flow("a", "join"),
+        flow("b", "x"),
+        flow("x", "join", "=back", "f_x_join"),
+        flow("x", "out", None, "f_x_out"),
+        flow("join", "after"),
+        flow("after", "end"),
+    )
+    await engine.deploy([("p.bpmn", xml)])
+    await engine.create_process_instance(bpmn_process_id="p", variables={"back": False})
+    ja = await one_job(engine, "a")
+    jb = await one_job(engine, "b")
+    await engine.complete_job(ja.key)
+    # b may still reach the join: wait
+    assert await engine.activate_jobs(job_type="after", worker="w", timeout_ms=1, max_jobs=1) == []
+    await engine.complete_job(jb.key)  # b leaves through "out": nothing can arrive any more
+    await one_job(engine, "after")

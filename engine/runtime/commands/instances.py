@@ -1,28 +1,14 @@
-"""Command handlers: one function per client command, run on the writer thread.
-
-Each handler validates first and raises :class:`EngineError` before changing anything, so a
-refused command leaves no trace but its rejection; then it applies the change through the
-machine and behaviours. The writer drains the machine's follow-up work after each handler.
-"""
+"""Process instances: create (also with start instructions), cancel, modify, set variables."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from engine.api import (
-    DEFAULT_TENANT,
     ActivateInstruction,
-    DecisionEvaluation,
-    DeployedDecision,
-    DeployedDecisionRequirements,
-    DeployedProcess,
-    Deployment,
     EngineError,
     ErrorCode,
-    MessagePublished,
     ProcessInstanceCreated,
     StartInstruction,
 )
@@ -31,196 +17,12 @@ from engine.model.elements import (
     ElementType,
     EventSubProcess,
     FlowNode,
-    Process,
     StartEvent,
 )
+from engine.runtime.commands.variables_doc import check_variables
 from engine.runtime.definitions import ProcessDefinition
 from engine.runtime.entities import ACTIVATING, ElementInstance, Message
 from engine.runtime.machine import Machine
-from engine.runtime.state import DUE_MESSAGE_TTL
-
-
-def _check_variables(variables: Any) -> dict[str, Any]:
-    if variables is None:
-        return {}
-    if not isinstance(variables, Mapping):
-        raise EngineError(
-            ErrorCode.INVALID_ARGUMENT,
-            f"Expected variables to be a JSON object, but was '{type(variables).__name__}'",
-        )
-    return dict(variables)
-
-
-# ---------------------------------------------------------------------------- deployment
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedResource:
-    """A resource parsed before it reaches the writer: BPMN processes or a DMN graph."""
-
-    name: str
-    xml: str
-    checksum: str
-    processes: list[Process]
-    graph: Any = None  # engine.dmn.DecisionRequirementsGraph for .dmn resources
-
-
-def checksum_of(content: bytes) -> str:
-    return hashlib.md5(content, usedforsecurity=False).hexdigest()
-
-
-def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Deployment:
-    s = m.s
-    seen: dict[str, str] = {}
-    for res in resources:
-        for process in res.processes:
-            if process.id in seen:
-                raise EngineError(
-                    ErrorCode.INVALID_ARGUMENT,
-                    f"Expected the process ids to be unique within a deployment, but found "
-                    f"process id '{process.id}' in resources '{seen[process.id]}' and "
-                    f"'{res.name}'",
-                )
-            seen[process.id] = res.name
-    deployment_key = s.new_key()
-    deployed: list[DeployedProcess] = []
-    drgs: list[DeployedDecisionRequirements] = []
-    decisions: list[DeployedDecision] = []
-    for res in resources:
-        if res.graph is not None:
-            drg, decs = m.decisions.deploy(
-                res.name, res.xml, res.checksum, res.graph, tenant, deployment_key
-            )
-            drgs.append(drg)
-            decisions.extend(decs)
-        for process in res.processes:
-            ident = (tenant, process.id)
-            latest = s.definitions.latest.get(ident)
-            if (
-                latest is not None
-                and latest.checksum == res.checksum
-                and (latest.resource_name == res.name)
-            ):
-                deployed.append(
-                    DeployedProcess(
-                        latest.bpmn_process_id,
-                        latest.version,
-                        latest.key,
-                        latest.resource_name,
-                        tenant,
-                    )
-                )
-                continue
-            version = s.definitions.versions.get(ident, 0) + 1
-            d = ProcessDefinition(
-                key=s.new_key(),
-                bpmn_process_id=process.id,
-                version=version,
-                resource_name=res.name,
-                name=process.name,
-                xml=res.xml,
-                checksum=res.checksum,
-                deployment_key=deployment_key,
-                tenant=tenant,
-                deployed_at=m.now,
-                parsed=process,
-            )
-            if latest is not None:
-                m.events.cancel_start_timers(latest)
-            s.definitions.add(d)
-            s.new_definitions.append(d)
-            s.meta[f"v:{tenant}:{process.id}"] = version
-            s.record(
-                d.key,
-                "EVENT",
-                "PROCESS",
-                "CREATED",
-                m.now,
-                None,
-                {
-                    "bpmnProcessId": d.bpmn_process_id,
-                    "version": version,
-                    "resourceName": res.name,
-                    "checksum": res.checksum,
-                    "deploymentKey": deployment_key,
-                    "tenantId": tenant,
-                },
-            )
-            m.events.schedule_start_timers(d)
-            deployed.append(DeployedProcess(process.id, version, d.key, res.name, tenant))
-    m.events.definitions_changed()
-    s.record(
-        deployment_key,
-        "EVENT",
-        "DEPLOYMENT",
-        "CREATED",
-        m.now,
-        None,
-        {
-            "resources": [r.name for r in resources],
-            "processesMetadata": [
-                {
-                    "bpmnProcessId": p.bpmn_process_id,
-                    "version": p.version,
-                    "processDefinitionKey": p.process_definition_key,
-                }
-                for p in deployed
-            ],
-        },
-    )
-    return Deployment(
-        key=deployment_key,
-        processes=deployed,
-        decisions=decisions,
-        decision_requirements=drgs,
-        tenant_id=tenant,
-    )
-
-
-def delete_resource(m: Machine, key: int) -> None:
-    s = m.s
-    d = s.definitions.by_key.get(key)
-    drg = s.definitions.drgs.get(key)
-    if drg is not None:
-        m.decisions.delete(drg)
-        return
-    if d is None:
-        raise EngineError(
-            ErrorCode.NOT_FOUND,
-            f"Expected to delete resource but no resource found with key `{key}`",
-        )
-    running = any(ei.is_root and ei.def_key == key for ei in s.instances.values())
-    if running:
-        raise EngineError(
-            ErrorCode.FAILED_PRECONDITION,
-            f"Expected to delete process definition with key '{key}', but there are running "
-            f"process instances of it; cancel or finish them first",
-        )
-    ident = (d.tenant, d.bpmn_process_id)
-    was_latest = s.definitions.latest.get(ident) is d
-    m.events.cancel_start_timers(d)
-    s.definitions.remove(d)
-    s.deleted_definitions.append(d.key)
-    if was_latest:
-        new_latest = s.definitions.latest.get(ident)
-        if new_latest is not None:
-            m.events.schedule_start_timers(new_latest)
-    m.events.definitions_changed()
-    s.record(
-        d.key,
-        "EVENT",
-        "PROCESS",
-        "DELETED",
-        m.now,
-        None,
-        {
-            "bpmnProcessId": d.bpmn_process_id,
-            "version": d.version,
-        },
-    )
-
-
-# ---------------------------------------------------------------------------- instances
 
 
 def find_definition(
@@ -391,7 +193,7 @@ def create_instance(
 ) -> ProcessInstanceCreated:
     d = find_definition(m, bpmn_process_id, key, version, tenant)
     start_ids = _start_ids(d, start_instructions)
-    doc = _check_variables(variables)
+    doc = check_variables(variables)
     root = start_instance(m, d, doc, start_ids)
     return ProcessInstanceCreated(d.key, d.bpmn_process_id, d.version, root.key, d.tenant)
 
@@ -423,7 +225,7 @@ def set_variables(m: Machine, key: int, variables: Any, local: bool) -> int:
             f"Expected to update variables for element with key '{key}', but no such element "
             "was found",
         )
-    doc = _check_variables(variables)
+    doc = check_variables(variables)
     doc_key = m.s.new_key()
     m.s.record(
         doc_key,
@@ -476,7 +278,7 @@ def modify_instance(
                 f"'{ins.element_id}'",
             )
         for _scope_id, doc in ins.variables:
-            _check_variables(doc)
+            check_variables(doc)
     for ek in terminate:
         ei = s.instances.get(ek)
         if ei is None or ei.pi_key != key or ei.is_root or not ei.alive:
@@ -538,89 +340,3 @@ def modify_instance(
             m.terminate(emptied)
             emptied = parent
         m.run_work()
-
-
-# ---------------------------------------------------------------------------- messages
-
-
-def publish_message(
-    m: Machine,
-    name: str,
-    correlation_key: str,
-    ttl_ms: int,
-    message_id: str,
-    variables: Any,
-    tenant: str,
-) -> MessagePublished:
-    s = m.s
-    doc = _check_variables(variables)
-    if message_id:
-        existing = s.msg_ids.get((tenant, name, message_id))
-        if existing is not None:
-            msg = s.messages.get(existing)
-            if msg is not None and msg.alive and msg.deadline > m.now:
-                raise EngineError(
-                    ErrorCode.ALREADY_EXISTS,
-                    f"Expected to publish a new message with id '{message_id}', but a message "
-                    "with that id was already published",
-                )
-    msg = Message(
-        s.new_key(),
-        name=name,
-        ck=correlation_key,
-        deadline=m.now + max(ttl_ms, 0),
-        message_id=message_id,
-        variables=doc,
-        tenant=tenant,
-    )
-    s.record(
-        msg.key,
-        "EVENT",
-        "MESSAGE",
-        "PUBLISHED",
-        m.now,
-        None,
-        {
-            "name": name,
-            "correlationKey": correlation_key,
-            "timeToLive": ttl_ms,
-            "messageId": message_id,
-            "tenantId": tenant,
-        },
-    )
-    if ttl_ms > 0:
-        s.messages[msg.key] = msg
-        s.touch(msg)
-        s.index_message(msg)
-        s.push_due(msg.deadline, DUE_MESSAGE_TTL, msg.key)
-    m.events.publish(msg)
-    if ttl_ms <= 0:
-        s.record(msg.key, "EVENT", "MESSAGE", "EXPIRED", m.now, None, {"name": name})
-    return MessagePublished(msg.key, tenant)
-
-
-def expire_message(m: Machine, key: int) -> None:
-    msg = m.s.messages.get(key)
-    if msg is None or not msg.alive or msg.deadline > m.now:
-        return
-    msg.state = "EXPIRED"
-    m.s.touch(msg)
-    m.s.index_message(msg)
-    m.s.messages.pop(key, None)
-    m.s.record(key, "EVENT", "MESSAGE", "EXPIRED", m.now, None, {"name": msg.name})
-
-
-def evaluate_decision(
-    m: Machine, decision_id: str | None, decision_key: int | None, variables: Any, tenant: str
-) -> DecisionEvaluation:
-    doc = _check_variables(variables)
-    decision = m.decisions.find(decision_id, decision_key, tenant)
-    return m.decisions.evaluate(decision, doc)
-
-
-def broadcast_signal(m: Machine, name: str, variables: Any, tenant: str = DEFAULT_TENANT) -> int:
-    doc = _check_variables(variables)
-    key = m.s.new_key()
-    m.s.record(key, "EVENT", "SIGNAL", "BROADCASTED", m.now, None, {"signalName": name})
-    m.events.broadcast(name, doc, tenant)
-    return key

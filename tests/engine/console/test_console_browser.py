@@ -66,7 +66,12 @@ def test_incident_is_marked_retried_and_the_instance_completes_live(
 ) -> None:
     key = incident_instance(zeebe, console_engine)
     page = open_page(browser, console_engine, OPS)
-    page.goto(f"{console_engine.console_url}/instances/{key}")
+    page.check("input[name=state][value=incident]")  # find the stuck one from the list
+    page.click("#filters button[type=submit]")
+    stuck = page.locator(f'#instances tbody tr[data-key="{key}"]')
+    expect(stuck).to_contain_text("INCIDENT")
+    stuck.get_by_role("link").click()
+    page.wait_for_url(f"**/console/instances/{key}")
 
     expect(page.get_by_test_id("state")).to_have_text("INCIDENT")
     expect(page.locator('.incident-mark[data-element="certify"]')).to_be_visible()

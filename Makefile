@@ -32,6 +32,7 @@ run: $(STAMP)
 	$(VENV)/bin/shenhou up
 
 test: $(STAMP) node
+	@./tools/install-chromium.sh
 	$(PY) -m pytest
 
 lint: $(STAMP)

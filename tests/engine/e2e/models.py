@@ -107,3 +107,58 @@ def error_boundary(pid: str, job_type: str, error_code: str) -> bytes:
 </bpmn:definitions>
 """
     ).encode()
+
+
+def discount_dmn(decision_id: str) -> bytes:
+    """A one-input decision table: customer tier → discount (FIRST hit policy)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="drg_{decision_id}"
+  name="Discounts" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="{decision_id}" name="Discount">
+    <decisionTable id="table_{decision_id}" hitPolicy="FIRST">
+      <input id="in_tier" label="Tier">
+        <inputExpression id="expr_tier" typeRef="string"><text>tier</text></inputExpression>
+      </input>
+      <output id="out_discount" label="Discount" name="discount" typeRef="number" />
+      <rule id="gold">
+        <inputEntry id="gold_in"><text>"gold"</text></inputEntry>
+        <outputEntry id="gold_out"><text>0.2</text></outputEntry>
+      </rule>
+      <rule id="other">
+        <inputEntry id="other_in"><text>-</text></inputEntry>
+        <outputEntry id="other_out"><text>0</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>
+""".encode()
+
+
+def message_then_task(pid: str, message: str, job_type: str) -> bytes:
+    """start → message catch B → service task C (``job_type``) → end (the docs' modification)."""
+    return (
+        HEAD.format(pid=pid)
+        + f"""
+  <bpmn:message id="msg" name="{message}">
+    <bpmn:extensionElements>
+      <zeebe:subscription correlationKey="=orderId" />
+    </bpmn:extensionElements>
+  </bpmn:message>
+  <bpmn:process id="{pid}" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="B" />
+    <bpmn:intermediateCatchEvent id="B">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+      <bpmn:messageEventDefinition messageRef="msg" />
+    </bpmn:intermediateCatchEvent>
+    <bpmn:sequenceFlow id="f2" sourceRef="B" targetRef="C" />
+    <bpmn:serviceTask id="C">
+      <bpmn:extensionElements><zeebe:taskDefinition type="{job_type}" /></bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="C" targetRef="end" />
+    <bpmn:endEvent id="end"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    ).encode()

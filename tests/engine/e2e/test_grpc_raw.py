@@ -326,3 +326,61 @@ def test_evaluate_unknown_decision_is_not_found(stub: GatewayStub) -> None:
         _code(lambda: stub.EvaluateDecision(pb.EvaluateDecisionRequest(decisionId="raw-none")))
         == grpc.StatusCode.NOT_FOUND
     )
+
+
+def test_deploy_and_evaluate_a_decision(stub: GatewayStub) -> None:
+    deployed = stub.DeployResource(
+        pb.DeployResourceRequest(
+            resources=[
+                pb.Resource(name="raw-discount.dmn", content=models.discount_dmn("raw-disc"))
+            ]
+        )
+    )
+    kinds = {d.WhichOneof("Metadata") for d in deployed.deployments}
+    assert kinds == {"decision", "decisionRequirements"}
+    evaluated = stub.EvaluateDecision(
+        pb.EvaluateDecisionRequest(decisionId="raw-disc", variables='{"tier": "gold"}')
+    )
+    assert json.loads(evaluated.decisionOutput) == 0.2
+    assert evaluated.decisionId == "raw-disc" and evaluated.decisionName == "Discount"
+    (decision,) = evaluated.evaluatedDecisions
+    assert [r.ruleId for r in decision.matchedRules] == ["gold"]
+    other = stub.EvaluateDecision(
+        pb.EvaluateDecisionRequest(decisionId="raw-disc", variables='{"tier": "tin"}')
+    )
+    assert json.loads(other.decisionOutput) == 0
+
+
+def test_modify_process_instance_moves_the_token(
+    engine_proc: EngineProcess, stub: GatewayStub
+) -> None:
+    """Camunda's documented example: terminate the stuck catch event B, activate task C."""
+    _deploy(stub, "raw-mod.bpmn", models.message_then_task("raw-mod", "raw-mod-never", "raw-mod-c"))
+    created = stub.CreateProcessInstance(
+        pb.CreateProcessInstanceRequest(
+            bpmnProcessId="raw-mod", version=-1, variables='{"orderId": "m"}'
+        )
+    )
+    key = str(created.processInstanceKey)
+    (waiting,) = engine_proc.wait_search(
+        "element-instances", {"processInstanceKey": key, "elementId": "B", "state": "ACTIVE"}
+    )
+    stub.ModifyProcessInstance(
+        pb.ModifyProcessInstanceRequest(
+            processInstanceKey=created.processInstanceKey,
+            activateInstructions=[
+                pb.ModifyProcessInstanceRequest.ActivateInstruction(elementId="C")
+            ],
+            terminateInstructions=[
+                pb.ModifyProcessInstanceRequest.TerminateInstruction(
+                    elementInstanceKey=int(waiting["elementInstanceKey"])
+                )
+            ],
+        )
+    )
+    (job,) = _activate(stub, "raw-mod-c", request_timeout=5000)
+    assert job.processInstanceKey == created.processInstanceKey
+    (b,) = engine_proc.search("element-instances", {"processInstanceKey": key, "elementId": "B"})
+    assert b["state"] == "TERMINATED"
+    stub.CompleteJob(pb.CompleteJobRequest(jobKey=job.key))
+    engine_proc.wait_search("process-instances", {"processInstanceKey": key, "state": "COMPLETED"})

@@ -285,6 +285,8 @@ class Writer:
                 item.error = None
         batch = WriteBatch()
         self.state.flush(batch)
+        if not items and batch.is_empty():
+            return  # an idle wake-up: nothing to write, nobody to answer
         records = len(batch.records)
         started = time.perf_counter()
         try:

@@ -109,10 +109,11 @@ class EventBehavior(TimerEvents, MessageEvents, SignalEvents):
             return
         sub = self.s.msubs.pop(key, None)
         if sub is not None:
-            sub.state = "DELETED"
+            if sub.state == "CREATED":
+                sub.state = "DELETED"
+                self._record_sub(sub, "DELETED")
             self.s.touch(sub)
             self.s.index_msub(sub)
-            self._record_sub(sub, "DELETED")
             return
         ssub = self.s.ssubs.pop(key, None)
         if ssub is not None:

@@ -122,6 +122,10 @@ class MessageEvents(EventSubscriptionsBase):
         if msg.key in self.s.messages:
             self.s.touch(msg)
         self._record_sub(sub, "CORRELATED", msg.key)
+        if sub.interrupting:  # it closes with its element; the read model shows why
+            sub.state = "CORRELATED"
+            self.s.touch(sub)
+            self.s.index_msub(sub)
         owner = self.s.instances.get(sub.scope_key)
         if owner is None:
             return

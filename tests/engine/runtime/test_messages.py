@@ -7,7 +7,7 @@ import pytest
 from engine.api import EngineError, ErrorCode
 from engine.runtime import Engine
 from tests.engine.runtime.bpmn import bpmn, chain, end, flow, message, service, start
-from tests.engine.runtime.conftest import one_job, wait_until
+from tests.engine.runtime.conftest import one_job, rows, wait_until
 
 
 def _catch(ck: str = "=caseId") -> bytes:
@@ -256,3 +256,14 @@ async def test_buffered_message_reaches_event_subprocess_of_new_instance(engine:
     await engine.publish_message(name="news", correlation_key="N", time_to_live_ms=60_000)
     await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "N"})
     await one_job(engine, "early-news")
+
+
+async def test_subscription_read_model_and_signal_without_subscribers(engine: Engine) -> None:
+    await engine.deploy([("p.bpmn", _catch())])
+    a = await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "A"})
+    b = await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "B"})
+    await engine.publish_message(name="reply", correlation_key="A", time_to_live_ms=0)
+    await engine.cancel_process_instance(b.process_instance_key)
+    states = dict(await rows(engine, "SELECT process_instance_key, state FROM message_subscription"))
+    assert states == {a.process_instance_key: "CORRELATED", b.process_instance_key: "DELETED"}
+    assert await engine.broadcast_signal("nobody-listens") > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,9 +12,14 @@ from engine.config import parse_address
 from engine.logs import drop_variable_values
 
 
-def test_defaults_match_the_architecture(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("ZEEBE_CLOCK_CONTROLLED", "ENGINE_GRPC_ADDRESS", "ENGINE_DATA_DIR"):
-        monkeypatch.delenv(name, raising=False)
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("ENGINE_", "ZEEBE_")):
+            monkeypatch.delenv(name)
+
+
+def test_defaults_match_the_architecture() -> None:
     settings = load_settings([])
     assert settings.grpc_address == "127.0.0.1:26500"
     assert settings.http_address == "127.0.0.1:8080"

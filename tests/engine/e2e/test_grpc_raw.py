@@ -384,3 +384,23 @@ def test_modify_process_instance_moves_the_token(
     assert b["state"] == "TERMINATED"
     stub.CompleteJob(pb.CompleteJobRequest(jobKey=job.key))
     engine_proc.wait_search("process-instances", {"processInstanceKey": key, "state": "COMPLETED"})
+
+
+def test_create_with_result_times_out_with_deadline_exceeded(stub: GatewayStub) -> None:
+    _deploy(stub, "raw-slow.bpmn", models.message_wait("raw-slow", "raw-slow-never"))
+    started = time.monotonic()
+    assert (
+        _code(
+            lambda: stub.CreateProcessInstanceWithResult(
+                pb.CreateProcessInstanceWithResultRequest(
+                    request=pb.CreateProcessInstanceRequest(
+                        bpmnProcessId="raw-slow", version=-1, variables='{"orderId": "s"}'
+                    ),
+                    requestTimeout=500,
+                ),
+                timeout=10,
+            )
+        )
+        == grpc.StatusCode.DEADLINE_EXCEEDED
+    )
+    assert time.monotonic() - started < 5

@@ -264,6 +264,8 @@ async def test_subscription_read_model_and_signal_without_subscribers(engine: En
     b = await engine.create_process_instance(bpmn_process_id="p", variables={"caseId": "B"})
     await engine.publish_message(name="reply", correlation_key="A", time_to_live_ms=0)
     await engine.cancel_process_instance(b.process_instance_key)
-    states = dict(await rows(engine, "SELECT process_instance_key, state FROM message_subscription"))
+    states = dict(
+        await rows(engine, "SELECT process_instance_key, state FROM message_subscription")
+    )
     assert states == {a.process_instance_key: "CORRELATED", b.process_instance_key: "DELETED"}
     assert await engine.broadcast_signal("nobody-listens") > 0

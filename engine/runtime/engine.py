@@ -19,6 +19,7 @@ from engine.api import (
     DEFAULT_TENANT,
     ActivatedJob,
     ActivateInstruction,
+    ClockApi,
     DecisionEvaluation,
     Deployment,
     EngineError,
@@ -83,13 +84,14 @@ class Engine:
         max_batch: int = DEFAULT_MAX_BATCH,
         synchronous: str = "FULL",
     ) -> None:
-        self.clock = clock or Clock(controlled=False)
+        concrete = clock or Clock(controlled=False)
+        self.clock: ClockApi = concrete  # what EngineApi promises; the writer gets the Clock
         self.data_dir = data_dir
         self.store_path: Path | None = (data_dir / DB_FILE_NAME) if data_dir is not None else None
         self._store = SqliteStore(self.store_path, synchronous=synchronous)
         self._writer = Writer(
             self._store,
-            self.clock,
+            concrete,
             _ParseCache(),
             queue_capacity=queue_capacity,
             max_batch=max_batch,
@@ -97,7 +99,7 @@ class Engine:
         self._writer.after_commit.append(self._after_commit)
         self._waiters: dict[int, list[tuple[asyncio.AbstractEventLoop, asyncio.Future[Any]]]] = {}
         self._started = False
-        self.clock.add_listener(self._writer.wake)
+        concrete.add_listener(self._writer.wake)
 
     # ------------------------------------------------------------------ lifecycle
 

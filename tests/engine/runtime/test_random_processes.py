@@ -129,7 +129,8 @@ async def run(node: Any, seed: int, data_dir: Path | None = None) -> None:
     b = Builder()
     cin, cout, expected = build(node, b, rng)
     xml = bpmn("p", start("s0"), end("e0"), flow("s0", cin), flow(cout, "e0"), *b.parts)
-    engine = Engine(data_dir, clock=Clock(controlled=True), synchronous="NORMAL")
+    clock = Clock(controlled=True)
+    engine = Engine(data_dir, clock=clock, synchronous="NORMAL")
     await engine.start()
     try:
         await engine.deploy([("p.bpmn", xml)])
@@ -148,7 +149,7 @@ async def run(node: Any, seed: int, data_dir: Path | None = None) -> None:
                 executed += 1
             if data_dir is not None:
                 await engine.kill()  # jobs not completed time out after the restart
-                engine = Engine(data_dir, clock=engine.clock, synchronous="NORMAL")
+                engine = Engine(data_dir, clock=clock, synchronous="NORMAL")
                 await engine.start()
                 engine.clock.add(60_001)
         incidents = await engine.inspect(lambda m: [i.message for i in m.s.incidents.values()])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from engine.api import EngineApi
 from engine.runtime import Engine
 from tests.engine.runtime.bpmn import bpmn, chain, end, service, start
 from tests.engine.runtime.conftest import one_job
@@ -16,3 +17,9 @@ async def test_service_task_round_trip(engine: Engine) -> None:
     await engine.complete_job(job.key, {"b": 2})
     alive = await engine.inspect(lambda m: created.process_instance_key in m.s.instances)
     assert not alive
+
+
+def test_engine_satisfies_the_api_protocol() -> None:
+    # mypy checks this assignment structurally against engine.api.EngineApi
+    api: EngineApi = Engine(None)
+    assert api.clock.controlled is False

@@ -126,3 +126,34 @@ def test_openapi_has_examples_and_error_bodies(api: Api) -> None:
     assert {"401", "403", "422"} <= set(post["responses"])
     certificate = spec["components"]["schemas"]["CertificateIn"]
     assert certificate["examples"][0]["code"]
+
+
+def test_api_start_up_starts_instances_of_reports_taken_while_the_engine_was_down(
+    tmp_path: object,
+) -> None:
+    from api.settings import ApiSettings
+    from tests.api.conftest import TOKENS
+    from tests.api.live import live_api
+    from tests.workers.fake_gateway import fake_gateway
+
+    with fake_gateway() as gateway:
+        settings = ApiSettings(
+            zeebe_address=gateway.address,
+            database_url=f"sqlite:///{tmp_path}/ledger.db",
+            shenhou_api_tokens=TOKENS,
+        )
+        gateway.unavailable = True
+        with live_api(settings) as client:
+            response = client.post(
+                "/reports",
+                json=report_body(seed=11),
+                headers={"Authorization": "Bearer t-grid-taoyuan"},
+            )
+            assert response.status_code == 503
+        assert gateway.instances == []
+        gateway.unavailable = False
+        with live_api(settings):  # a restarted API
+            gateway.wait_for(lambda g: len(g.instances) == 1)
+        variables = json.loads(gateway.instances[0].variables)
+        assert variables["caseId"] == response.json()["case_id"]
+        assert variables["reporterRole"] == report_body(seed=11)["reporter"]["role"]

@@ -24,6 +24,7 @@ from workers import (
     market,
     police,
     proofs,
+    reconciliation,
     supervisor,
 )
 from workers.adapters.http import (
@@ -59,6 +60,7 @@ DEPARTMENT_ROUTERS: tuple[Callable[[Context], ZeebeTaskRouter], ...] = (
     market.router,
     proofs.router,
     notify_task.router,
+    reconciliation.router,
 )
 
 

@@ -19,7 +19,7 @@ import asyncio
 import re
 import shutil
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Anyone, Principal, forbidden, require
 from api.problems import ERROR_RESPONSES, FieldProblem, Problem
+from api.process import Message
 from api.routes.access import runtime_of, units_of
 from api.runtime import actor_for
 from domain.clock import now_in_shanghai
@@ -331,6 +332,16 @@ async def resolve(
     done = await runtime.call(
         lambda: store.resolve(
             engine, discrepancy_id, at=now_in_shanghai(), note=f"{principal.sub}: {body.note}"
+        )
+    )
+    # ends the follow-up's wait in monthly-reconciliation (bpmn/README.md); idempotent by id
+    await runtime.publish(
+        Message(
+            name="discrepancy-resolved",
+            correlation_key=str(item["id"]),
+            message_id=f"resolved:{item['id']}",
+            ttl=timedelta(days=10),
+            variables={},
         )
     )
     # the next monthly run confirms it (or finds it again and reopens it)

@@ -25,7 +25,6 @@ from sqlalchemy import (
     JSON,
     Column,
     Date,
-    DateTime,
     Engine,
     ForeignKey,
     Integer,
@@ -39,6 +38,7 @@ from sqlalchemy import (
     update,
 )
 
+from domain.ledger.types import AwareDateTime
 from domain.reconciliation.checker import Discrepancy, Outcome
 
 SCHEMA_VERSION = 1
@@ -50,10 +50,10 @@ runs = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("period", Date, nullable=False, index=True),
     Column("as_of", Date, nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", AwareDateTime(), nullable=False),
     Column("people", Integer, nullable=False),
     Column("counts", JSON, nullable=False),
-    Column("process_instance_key", String(40)),
+    Column("process_instance_key", String(40), index=True),
 )
 
 discrepancies = Table(
@@ -73,7 +73,7 @@ discrepancies = Table(
     Column("first_run", ForeignKey("reconciliation_runs.id"), nullable=False),
     Column("last_run", ForeignKey("reconciliation_runs.id"), nullable=False),
     Column("status", String(20), nullable=False, index=True),  # open / resolved
-    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_at", AwareDateTime()),
     Column("resolution", String(500)),
     UniqueConstraint("key", name="uq_reconciliation_discrepancies_key"),
 )
@@ -84,12 +84,19 @@ follow_ups = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("discrepancy_id", ForeignKey("reconciliation_discrepancies.id"), nullable=False),
     Column("unit", String(32), nullable=False),
-    Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("due_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", AwareDateTime(), nullable=False),
+    Column("due_at", AwareDateTime(), nullable=False),
     Column("reminders", Integer, nullable=False, default=0),
-    Column("escalated_at", DateTime(timezone=True)),
-    Column("closed_at", DateTime(timezone=True)),
+    Column("escalated_at", AwareDateTime()),
+    Column("closed_at", AwareDateTime()),
     UniqueConstraint("discrepancy_id", name="uq_reconciliation_follow_ups_discrepancy_id"),
+)
+
+notices = Table(
+    "reconciliation_notices",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("sent_at", AwareDateTime(), nullable=False),
 )
 
 uploads = Table(
@@ -101,7 +108,7 @@ uploads = Table(
     Column("kind", String(20), nullable=False),  # table / roll
     Column("rows", Integer, nullable=False),
     Column("path", String(500)),
-    Column("uploaded_at", DateTime(timezone=True), nullable=False),
+    Column("uploaded_at", AwareDateTime(), nullable=False),
     Column("actor_id", String(100), nullable=False),
     UniqueConstraint("unit", "period", "kind", name="uq_reconciliation_uploads_unit"),
 )
@@ -299,7 +306,13 @@ def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
     with engine.connect() as con:
         row = (
             con.execute(
-                select(follow_ups, discrepancies.c.status.label("discrepancy_status"))
+                select(
+                    follow_ups,
+                    discrepancies.c.status.label("discrepancy_status"),
+                    discrepancies.c.rule,
+                    discrepancies.c.case_id,
+                    discrepancies.c.township,
+                )
                 .join(discrepancies, discrepancies.c.id == follow_ups.c.discrepancy_id)
                 .where(follow_ups.c.id == follow_up_id)
             )
@@ -327,6 +340,53 @@ def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
             .where(follow_ups.c.id == follow_up_id, follow_ups.c.escalated_at.is_(None))
             .values(escalated_at=at)
         )
+
+
+def notice_sent(engine: Engine, key: str) -> bool:
+    ensure_schema(engine)
+    with engine.connect() as con:
+        return con.execute(select(notices.c.key).where(notices.c.key == key)).first() is not None
+
+
+def notice_sent_like(engine: Engine, prefix: str) -> bool:
+    """Whether any notice whose key starts with ``prefix`` was sent."""
+    ensure_schema(engine)
+    with engine.connect() as con:
+        query = select(notices.c.key).where(notices.c.key.startswith(prefix, autoescape=True))
+        return con.execute(query).first() is not None
+
+
+def record_notice(engine: Engine, key: str, at: datetime) -> None:
+    """Remember a sent notice (a second record of the same key is ignored)."""
+    ensure_schema(engine)
+    with engine.begin() as con:
+        if con.execute(select(notices.c.key).where(notices.c.key == key)).first() is None:
+            con.execute(insert(notices).values(key=key, sent_at=at))
+
+
+def run_for_instance(engine: Engine, process_instance_key: str) -> dict[str, Any] | None:
+    """The run a process instance already stored (a redelivered cross-check job)."""
+    ensure_schema(engine)
+    with engine.connect() as con:
+        row = (
+            con.execute(
+                select(runs)
+                .where(runs.c.process_instance_key == process_instance_key)
+                .order_by(runs.c.id.desc())
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else dict(row)
+
+
+def run_by_id(engine: Engine, run_id: int) -> dict[str, Any]:
+    ensure_schema(engine)
+    with engine.connect() as con:
+        row = con.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+        if row is None:
+            raise LookupError(f"reconciliation run {run_id} does not exist")
+        return dict(row)
 
 
 def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | None:

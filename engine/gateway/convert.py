@@ -46,12 +46,19 @@ def dump_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def tenant(tenant_id: str) -> str:
-    return tenant_id or DEFAULT_TENANT
+def tenant(tenant_id: str, rpc: str) -> str:
+    """Multi-tenancy is disabled, as in a default Zeebe: only ``<default>`` (or none) passes."""
+    if tenant_id and tenant_id != DEFAULT_TENANT:
+        raise EngineError(
+            ErrorCode.INVALID_ARGUMENT,
+            f"Expected to handle gRPC request {rpc} with tenant identifier '{tenant_id}', "
+            "but multi-tenancy is disabled",
+        )
+    return DEFAULT_TENANT
 
 
-def tenants(tenant_ids: Sequence[str]) -> tuple[str, ...]:
-    return tuple(t for t in tenant_ids if t) or ()
+def tenants(tenant_ids: Sequence[str], rpc: str) -> tuple[str, ...]:
+    return tuple(tenant(t, rpc) for t in tenant_ids if t)
 
 
 def version(requested: int) -> int:

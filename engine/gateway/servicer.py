@@ -132,7 +132,7 @@ class Gateway(GatewayServicer):
                     timeout_ms=request.timeout,
                     max_jobs=request.maxJobsToActivate,
                     fetch_variables=tuple(request.fetchVariable),
-                    tenant_ids=convert.tenants(request.tenantIds),
+                    tenant_ids=convert.tenants(request.tenantIds, "ActivateJobs"),
                 )
                 if jobs:
                     if waited:
@@ -170,7 +170,7 @@ class Gateway(GatewayServicer):
                             timeout_ms=request.timeout,
                             max_jobs=STREAM_BATCH,
                             fetch_variables=tuple(request.fetchVariable),
-                            tenant_ids=convert.tenants(request.tenantIds),
+                            tenant_ids=convert.tenants(request.tenantIds, "StreamActivatedJobs"),
                         )
                     except EngineError as error:
                         if error.code is ErrorCode.RESOURCE_EXHAUSTED:
@@ -257,7 +257,7 @@ class Gateway(GatewayServicer):
                 version=convert.version(request.version),
                 variables=variables,
                 start_instructions=convert.start_instructions(request.startInstructions),
-                tenant_id=convert.tenant(request.tenantId),
+                tenant_id=convert.tenant(request.tenantId, "CreateProcessInstance"),
             )
             self.metrics.instances_created.inc()
             return convert.create_instance_response(created)
@@ -280,7 +280,7 @@ class Gateway(GatewayServicer):
                 start_instructions=convert.start_instructions(inner.startInstructions),
                 fetch_variables=tuple(request.fetchVariables),
                 request_timeout_ms=request.requestTimeout,
-                tenant_id=convert.tenant(inner.tenantId),
+                tenant_id=convert.tenant(inner.tenantId, "CreateProcessInstanceWithResult"),
             )
             self.metrics.instances_created.inc()
             return convert.create_instance_with_result_response(result)
@@ -346,7 +346,7 @@ class Gateway(GatewayServicer):
                 )
             deployment = await self._engine.deploy(
                 [(r.name, r.content) for r in request.resources],
-                tenant_id=convert.tenant(request.tenantId),
+                tenant_id=convert.tenant(request.tenantId, "DeployResource"),
             )
             log.info(
                 "gateway.deployed",
@@ -402,7 +402,7 @@ class Gateway(GatewayServicer):
                 time_to_live_ms=request.timeToLive,
                 message_id=request.messageId,
                 variables=variables,
-                tenant_id=convert.tenant(request.tenantId),
+                tenant_id=convert.tenant(request.tenantId, "PublishMessage"),
             )
             return pb.PublishMessageResponse(key=published.key, tenantId=published.tenant_id)
 
@@ -412,9 +412,10 @@ class Gateway(GatewayServicer):
         self, request: pb.BroadcastSignalRequest, context: grpc.aio.ServicerContext
     ) -> pb.BroadcastSignalResponse:
         async def work() -> pb.BroadcastSignalResponse:
+            tenant_id = convert.tenant(request.tenantId, "BroadcastSignal")
             variables = convert.parse_variables(request.variables, "BroadcastSignal")
             key = await self._engine.broadcast_signal(request.signalName, variables)
-            return pb.BroadcastSignalResponse(key=key, tenantId=convert.tenant(request.tenantId))
+            return pb.BroadcastSignalResponse(key=key, tenantId=tenant_id)
 
         return await self._call("BroadcastSignal", context, work)
 
@@ -436,7 +437,7 @@ class Gateway(GatewayServicer):
                 decision_id=request.decisionId or None,
                 decision_key=request.decisionKey or None,
                 variables=variables,
-                tenant_id=convert.tenant(request.tenantId),
+                tenant_id=convert.tenant(request.tenantId, "EvaluateDecision"),
             )
             return convert.evaluate_decision_response(result)
 

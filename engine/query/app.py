@@ -91,6 +91,10 @@ def create_query_app(
     async def topology(_request: Request) -> Response:
         return JSONResponse(topology_body(grpc_host, grpc_port))
 
+    async def status(_request: Request) -> Response:
+        # Camunda: 204 when at least one partition has a healthy leader; ours always does
+        return Response(status_code=204)
+
     async def deploy(request: Request) -> Response:
         return JSONResponse(await commands.deploy(engine, request))
 
@@ -100,6 +104,7 @@ def create_query_app(
 
     routes: list[BaseRoute] = [
         Route("/v2/topology", guarded(topology), methods=["GET"]),
+        Route("/v2/status", status, methods=["GET"]),
         Route("/v2/deployments", guarded(deploy), methods=["POST"]),
         Route("/v2/process-instances", guarded(create_instance), methods=["POST"]),
         Route("/v2/process-definitions/{key}/xml", guarded(definition_xml), methods=["GET"]),

@@ -33,6 +33,15 @@ def engine_problem(error: EngineError) -> QueryError:
     return QueryError(HTTP_STATUS.get(error.code, 500), error.message, title=error.code.value)
 
 
+def _single_tenant(tenant_id: str) -> None:
+    if tenant_id and tenant_id != DEFAULT_TENANT:
+        raise QueryError(
+            400,
+            f"Expected a request with tenant identifier '{tenant_id}', "
+            "but multi-tenancy is disabled",
+        )
+
+
 def deployment_body(deployment: api.Deployment) -> dict[str, Any]:
     items: list[dict[str, Any]] = [
         {
@@ -100,10 +109,9 @@ async def deploy(engine: EngineApi, request: Request) -> dict[str, Any]:
         await form.close()
     if not resources:
         raise QueryError(400, "Expected at least one 'resources' file to deploy, but none given")
+    _single_tenant(tenant if isinstance(tenant, str) else "")
     try:
-        deployment = await engine.deploy(
-            resources, tenant_id=tenant if isinstance(tenant, str) and tenant else DEFAULT_TENANT
-        )
+        deployment = await engine.deploy(resources, tenant_id=DEFAULT_TENANT)
     except EngineError as error:
         raise engine_problem(error) from error
     return deployment_body(deployment)
@@ -136,6 +144,7 @@ async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
             f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors()
         )
         raise QueryError(400, f"Invalid process instance creation request: {details}") from None
+    _single_tenant(parsed.tenantId)
     if not parsed.processDefinitionId and parsed.processDefinitionKey is None:
         raise QueryError(
             400, "Expected either 'processDefinitionId' or 'processDefinitionKey', but none given"

@@ -336,3 +336,24 @@ async def test_shutdown_answers_parked_long_polls_and_ends_streams(gw: Harness) 
     assert await asyncio.wait_for(poll, 5) == []
     assert await asyncio.wait_for(reading, 5) is grpc.aio.EOF
     assert time.monotonic() - started < 2, "shutdown must not wait for parked polls"
+
+
+async def test_other_tenants_are_refused_as_multi_tenancy_is_disabled(gw: Harness) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await gw.stub.CreateProcessInstance(
+            pb.CreateProcessInstanceRequest(bpmnProcessId="p", tenantId="county-b")
+        )
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert raised.value.details() == (
+        "Expected to handle gRPC request CreateProcessInstance with tenant identifier "
+        "'county-b', but multi-tenancy is disabled"
+    )
+    with pytest.raises(grpc.aio.AioRpcError) as raised:
+        await _activate(
+            gw, pb.ActivateJobsRequest(type="t", maxJobsToActivate=1, tenantIds=["county-b"])
+        )
+    assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    created = await gw.stub.CreateProcessInstance(
+        pb.CreateProcessInstanceRequest(bpmnProcessId="p", tenantId="<default>")
+    )
+    assert created.processInstanceKey == 42

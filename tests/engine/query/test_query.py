@@ -179,6 +179,7 @@ async def test_get_by_key_xml_and_topology(client: httpx.AsyncClient) -> None:
     xml = await client.get("/v2/process-definitions/10/xml")
     assert xml.text == "<xml/>" and xml.headers["content-type"].startswith("text/xml")
     assert (await client.get("/v2/process-definitions/11/xml")).status_code == 404
+    assert (await client.get("/v2/status")).status_code == 204
     topology = (await client.get("/v2/topology")).json()
     assert topology["brokers"][0]["partitions"][0] == {
         "partitionId": 1,
@@ -203,6 +204,11 @@ async def test_deploy_multipart_and_create_instance(client: httpx.AsyncClient) -
     missing = await client.post("/v2/process-instances", json={"processDefinitionId": "missing"})
     assert missing.status_code == 404
     assert (await client.post("/v2/process-instances", json={"variables": []})).status_code == 400
+    other_tenant = await client.post(
+        "/v2/process-instances", json={"processDefinitionId": "order", "tenantId": "county-b"}
+    )
+    assert other_tenant.status_code == 400
+    assert "multi-tenancy is disabled" in other_tenant.json()["detail"]
 
 
 async def test_in_memory_engine_has_no_read_model() -> None:

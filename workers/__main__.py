@@ -4,9 +4,9 @@ ZEEBE_ADDRESS, with the ledger at DATABASE_URL (migrated to the current schema f
 from __future__ import annotations
 
 import argparse
-import sys
 import asyncio
 import signal
+import sys
 from collections.abc import Sequence
 
 import structlog

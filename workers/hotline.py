@@ -14,6 +14,7 @@ from domain.deadlines import (
     household_deregistration_deadline,
     is_report_on_time,
     report_lateness,
+    working_days_deadline,
 )
 from domain.enums import ActionKind, CaseStage, CaseStatus, Unit
 from domain.models import DepartmentAction, ProfileFlags
@@ -65,6 +66,19 @@ def directive_units(flags: dict[str, Any]) -> list[str]:
     return [u.value for u in units]
 
 
+PAYMENT_STOP_MIN_WORKING_DAYS = 3
+
+
+def payment_stop_due(died_at: datetime, reported_at: datetime) -> datetime:
+    """When welfare, pension and disability payments must have stopped (contract, Timers):
+    00:00 of the first month not paid (the month after the death), but not earlier than 3
+    working days after the report, so a death on the 30th does not escalate at once."""
+    first_unpaid = first_unpaid_month(died_at)
+    month_start = datetime(first_unpaid.year, first_unpaid.month, 1, tzinfo=SHANGHAI)
+    earliest = working_days_deadline(reported_at, PAYMENT_STOP_MIN_WORKING_DAYS).due_at
+    return max(month_start, earliest)
+
+
 async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
     """Pure computation from the start variables (so a redelivery writes the same values);
     the case itself was stored by the API before the instance started."""
@@ -72,15 +86,13 @@ async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
     died_at, reported_at = time_var(job, "diedAt"), time_var(job, "reportedAt")
     lateness = report_lateness(died_at, reported_at)
     due = household_deregistration_deadline(died_at).due_at
-    first_unpaid = first_unpaid_month(died_at)
-    payment_stop = datetime(first_unpaid.year, first_unpaid.month, 1, tzinfo=SHANGHAI)
     return {
         "reportLatenessMinutes": int(lateness.total_seconds() // 60),
         "reportLate": not is_report_on_time(died_at, reported_at),
         **needs(profile_of(job)),
         "householdDeregistrationDueAt": feel(due),
         "householdDeregistrationReminderAt": feel(due - HOUSEHOLD_REMINDER_BEFORE),
-        "paymentStopDueAt": feel(payment_stop),
+        "paymentStopDueAt": feel(payment_stop_due(died_at, reported_at)),
     }
 
 

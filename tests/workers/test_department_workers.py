@@ -178,3 +178,14 @@ async def test_copy_task_finds_the_copies_the_api_issued(
     running.gateway.add_job("proof.issue-copy", {"caseId": case.id, "copyRequest": request})
     await running.wait(lambda g: len(g.completed) == 1)
     assert len(ledger.certificates_for(case.id)) == 3  # the original and the two copies
+
+
+def test_payment_stop_is_the_month_after_death_but_not_before_three_working_days() -> None:
+    from domain.clock import SHANGHAI
+    from workers.hotline import payment_stop_due
+
+    early = datetime(2026, 11, 3, 8, tzinfo=SHANGHAI)
+    assert payment_stop_due(early, early) == datetime(2026, 12, 1, tzinfo=SHANGHAI)
+    # Died and reported on Monday 30 November 2026: Tue, Wed, Thu are the 3 working days.
+    late = datetime(2026, 11, 30, 8, tzinfo=SHANGHAI)
+    assert payment_stop_due(late, late) == datetime(2026, 12, 4, tzinfo=SHANGHAI)

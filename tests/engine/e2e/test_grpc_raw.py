@@ -404,3 +404,41 @@ def test_create_with_result_times_out_with_deadline_exceeded(stub: GatewayStub) 
         == grpc.StatusCode.DEADLINE_EXCEEDED
     )
     assert time.monotonic() - started < 5
+
+
+def _poll_in_thread(
+    stub: GatewayStub, job_type: str
+) -> tuple[threading.Thread, list[pb.ActivatedJob]]:
+    got: list[pb.ActivatedJob] = []
+    poll = threading.Thread(
+        target=lambda: got.extend(_activate(stub, job_type, request_timeout=15_000, deadline=25))
+    )
+    poll.start()
+    return poll, got
+
+
+def test_timed_out_and_backed_off_jobs_wake_parked_long_polls(
+    engine_proc: EngineProcess, stub: GatewayStub
+) -> None:
+    _deploy(stub, "raw-to.bpmn", models.one_task("raw-to", "raw-to"))
+    stub.CreateProcessInstance(pb.CreateProcessInstanceRequest(bpmnProcessId="raw-to", version=-1))
+    (job,) = _activate(stub, "raw-to")  # activated with a 60 s job timeout
+
+    # the job times out when the clock passes its deadline: the parked poll gets it again
+    baseline = _long_polls_waiting(engine_proc)
+    poll, got = _poll_in_thread(stub, "raw-to")
+    wait_for(lambda: _long_polls_waiting(engine_proc) > baseline, what="the poll to park")
+    engine_proc.clock_add(61_000)
+    poll.join(10)
+    assert not poll.is_alive() and [j.key for j in got] == [job.key]
+
+    # a failure with a retry back-off: activatable again once the back-off has passed
+    stub.FailJob(
+        pb.FailJobRequest(jobKey=job.key, retries=2, errorMessage="later", retryBackOff=30_000)
+    )
+    assert _activate(stub, "raw-to") == []
+    poll, got = _poll_in_thread(stub, "raw-to")
+    wait_for(lambda: _long_polls_waiting(engine_proc) > baseline, what="the poll to park")
+    engine_proc.clock_add(31_000)
+    poll.join(10)
+    assert not poll.is_alive() and [(j.key, j.retries) for j in got] == [(job.key, 2)]

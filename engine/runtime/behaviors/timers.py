@@ -13,6 +13,7 @@ from engine.model.elements import (
     TimerEventDefinition,
     TimerKind,
 )
+from engine.model.timers import TimerFormatError, timer_schedule
 from engine.runtime.behaviors.event_base import EventSubscriptionsBase
 from engine.runtime.definitions import ProcessDefinition
 from engine.runtime.entities import (
@@ -21,13 +22,6 @@ from engine.runtime.entities import (
 )
 from engine.runtime.expressions import ExpressionFailure, StepFailure
 from engine.runtime.state import DUE_TIMER
-from engine.runtime.timer_expressions import (
-    TimerValueError,
-    coerce_text,
-    parse_cycle,
-    parse_date,
-    parse_duration,
-)
 
 
 class TimerEvents(EventSubscriptionsBase):
@@ -38,14 +32,13 @@ class TimerEvents(EventSubscriptionsBase):
         m = self.m
         try:
             value = m.expr.evaluate(definition.expression, variables)
-            text = coerce_text(value)
-            if definition.timer_kind == TimerKind.DATE:
-                return parse_date(text), 1, ""
-            if definition.timer_kind == TimerKind.DURATION:
-                return parse_duration(text).add_to(m.now), 1, ""
-            cycle = parse_cycle(text)
-            return cycle.first_due(m.now), cycle.repetitions, text
-        except (ExpressionFailure, TimerValueError) as exc:
+            # the model's timer schedules: the same rules the parser validated static values with
+            schedule = timer_schedule(definition.timer_kind, value)
+            cycle = ""
+            if definition.timer_kind == TimerKind.CYCLE:
+                cycle = value if isinstance(value, str) else str(value)
+            return schedule.first_due(m.now), schedule.repetitions, cycle
+        except (ExpressionFailure, TimerFormatError) as exc:
             reason = exc.message if isinstance(exc, ExpressionFailure) else str(exc)
             raise StepFailure(
                 f"Failed to evaluate the timer of element '{element_id}': {reason}",
@@ -121,14 +114,16 @@ class TimerEvents(EventSubscriptionsBase):
             and (not timer.interrupting or timer.pi_key == -1)
         )
         if repeat:
-            cycle = parse_cycle(timer.cycle)
+            schedule = timer_schedule(TimerKind.CYCLE, timer.cycle)
+            next_due = schedule.next_due(timer.due, m.now)
+            assert next_due is not None  # cycles always have a next firing
             nxt = Timer(
                 self.s.new_key(),
                 pi_key=timer.pi_key,
                 scope_key=timer.scope_key,
                 element_id=timer.element_id,
                 def_key=timer.def_key,
-                due=cycle.next_due(m.now),
+                due=next_due,
                 repetitions=timer.repetitions - 1 if timer.repetitions > 0 else -1,
                 cycle=timer.cycle,
                 interrupting=timer.interrupting,

@@ -170,3 +170,13 @@ async def test_feel_now_uses_the_engine_clock(engine: Engine) -> None:
     assert due == [1_893_456_000_000 + 3_600_000]
     engine.clock.add(3_600_000)
     await wait_until(engine, lambda m: m.s.activatable.get("after"))
+
+
+async def test_missed_cycle_firings_collapse_into_one(engine: Engine) -> None:
+    await engine.deploy([("tp.bpmn", _timer_start("R/PT1M"))])
+    engine.clock.add(5 * 60_000 + 1_000)  # five periods pass at once (engine down, clock jump)
+    await wait_until(engine, _count("tick", 1))
+    await _no_job(engine, "nothing")
+    assert len(await engine.inspect(lambda m: m.s.activatable["tick"])) == 1
+    due = await engine.inspect(lambda m: [t.due for t in m.s.timers.values()])
+    assert len(due) == 1 and due[0] > engine.clock.now_ms()

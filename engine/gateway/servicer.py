@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from typing import TypeVar
 
 import grpc
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayServicer
 
-from engine.api import EngineApi, EngineError, ErrorCode
+from engine.api import ActivatedJob, EngineApi, EngineError, ErrorCode
 from engine.gateway import convert
 from engine.gateway.jobs_available import JobsAvailable
 from engine.gateway.metrics import GatewayMetrics
@@ -37,6 +37,7 @@ DEADLINE_MARGIN_S = 0.2
 """Answer this long before the client's own deadline, so an empty answer beats it."""
 STREAM_BATCH = 32
 """Jobs a stream activates per engine call."""
+GIVEN_BACK_MESSAGE = "The worker was gone before it received the job; the job is available again"
 
 Req = TypeVar("Req")
 Resp = TypeVar("Resp")
@@ -57,6 +58,7 @@ class Gateway(GatewayServicer):
         self._host = advertised_host
         self._port = advertised_port
         self.metrics = metrics or GatewayMetrics()
+        self._background: set[asyncio.Task[None]] = set()
 
     # ------------------------------------------------------------ plumbing
 
@@ -89,11 +91,15 @@ class Gateway(GatewayServicer):
 
     async def ActivateJobs(
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[pb.ActivateJobsResponse]:
+    ) -> AsyncGenerator[pb.ActivateJobsResponse, None]:
         code = grpc.StatusCode.OK
         try:
             jobs = await self._activate_with_long_poll(request, context)
-            yield pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
+            try:
+                yield pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
+            except BaseException:  # the client is gone: do not keep its jobs until time-out
+                self._give_back(jobs)
+                raise
         except EngineError as error:
             code = status_of(error.code)
             await context.abort(code, error.message)
@@ -105,7 +111,7 @@ class Gateway(GatewayServicer):
 
     async def _activate_with_long_poll(
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
-    ) -> list[Any]:
+    ) -> list[ActivatedJob]:
         if not request.type:
             raise EngineError(
                 ErrorCode.INVALID_ARGUMENT,
@@ -153,7 +159,7 @@ class Gateway(GatewayServicer):
 
     async def StreamActivatedJobs(
         self, request: pb.StreamActivatedJobsRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[pb.ActivatedJob]:
+    ) -> AsyncGenerator[pb.ActivatedJob, None]:
         if not request.type:
             await context.abort(
                 grpc.StatusCode.INVALID_ARGUMENT,
@@ -179,14 +185,39 @@ class Gateway(GatewayServicer):
                         await context.abort(status_of(error.code), error.message)
                     if jobs:
                         self.metrics.jobs_activated.labels(request.type).inc(len(jobs))
-                        for job in jobs:
-                            yield convert.activated_job(job)
+                        for sent, job in enumerate(jobs):
+                            try:
+                                yield convert.activated_job(job)
+                            except BaseException:  # stream closed: the rest go back
+                                self._give_back(jobs[sent:])
+                                raise
                         continue
                     if self._jobs.closed:
                         return
                     await waiter.wait(None)
         finally:
             log.info("gateway.job_stream_closed", job_type=request.type, worker=request.worker)
+
+    def _give_back(self, jobs: Sequence[ActivatedJob]) -> None:
+        """Make jobs that never reached their worker activatable again, retries unchanged.
+
+        Zeebe does the same (it fails them with their retries, or yields them from a stream);
+        without it they would wait for their job time-out.
+        """
+
+        async def give_back() -> None:
+            for job in jobs:
+                try:
+                    await self._engine.fail_job(
+                        job.key, job.retries, GIVEN_BACK_MESSAGE, retry_backoff_ms=0
+                    )
+                except EngineError:  # completed or timed out meanwhile: nothing to give back
+                    continue
+
+        if jobs:
+            task = asyncio.get_running_loop().create_task(give_back())
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
 
     async def CompleteJob(
         self, request: pb.CompleteJobRequest, context: grpc.aio.ServicerContext

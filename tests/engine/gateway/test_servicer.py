@@ -357,3 +357,36 @@ async def test_other_tenants_are_refused_as_multi_tenancy_is_disabled(gw: Harnes
         pb.CreateProcessInstanceRequest(bpmnProcessId="p", tenantId="<default>")
     )
     assert created.processInstanceKey == 42
+
+
+class _Context:
+    """Just enough of grpc.aio.ServicerContext to drive a handler directly."""
+
+    def time_remaining(self) -> float | None:
+        return None
+
+    async def abort(self, code: grpc.StatusCode, details: str) -> None:
+        raise AssertionError(f"unexpected abort {code}: {details}")
+
+
+async def test_jobs_that_never_reach_a_closed_stream_are_given_back() -> None:
+    from engine.gateway.jobs_available import JobsAvailable
+    from engine.gateway.servicer import GIVEN_BACK_MESSAGE, Gateway
+    from tests.engine.gateway.fake_engine import FakeEngine
+
+    engine = FakeEngine()
+    keys = [engine.add_job("s", notify=False) for _ in range(3)]
+    gateway = Gateway(engine, JobsAvailable(asyncio.get_running_loop()))
+    stream = gateway.StreamActivatedJobs(
+        pb.StreamActivatedJobsRequest(type="s", worker="w", timeout=1000),
+        _Context(),
+    )
+    first = await stream.__anext__()
+    assert first.key == keys[0]
+    await stream.aclose()  # grpc closes the generator when writing a job fails
+    for _ in range(100):
+        if len([c for c in engine.calls if c[0] == "fail"]) == 3:
+            break
+        await asyncio.sleep(0.01)
+    given_back = [c[1] for c in engine.calls if c[0] == "fail"]
+    assert given_back == [(key, 3, GIVEN_BACK_MESSAGE, 0) for key in keys]

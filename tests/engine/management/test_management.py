@@ -71,7 +71,6 @@ async def test_clock_pin_add_reset() -> None:
     [
         ("/actuator/clock/pin", {"offsetMilli": 5}),
         ("/actuator/clock/pin", {"epochMilli": "soon"}),
-        ("/actuator/clock/pin", {"epochMilli": -1}),
         ("/actuator/clock/add", {"offsetMilli": 1.5}),
         ("/actuator/clock/add", [1]),
         ("/actuator/clock/warp", {"offsetMilli": 1}),
@@ -87,8 +86,27 @@ async def test_uncontrolled_clock_reads_but_refuses_changes_with_403() -> None:
     async with _client(controlled=False) as client:
         assert (await client.get("/actuator/clock")).status_code == 200
         refused = await client.post("/actuator/clock/add", json={"offsetMilli": 1})
-        assert refused.status_code == 403 and "--clock controlled" in refused.json()["message"]
-        assert (await client.delete("/actuator/clock")).status_code == 403
+        assert refused.status_code == 403
+        assert refused.text == "Expected to add time to the clock, but it is immutable"
+        refused = await client.post("/actuator/clock/pin", json={"epochMilli": 1})
+        assert refused.text == "Expected to pin the clock to the given time, but it is immutable"
+        reset = await client.delete("/actuator/clock")
+        assert reset.status_code == 403
+        assert reset.text == "Expected to reset the clock, but the clock is immutable"
+        # as in Zeebe, a malformed request is a 400 before the clock is even looked at
+        assert (await client.post("/actuator/clock/add", json={})).status_code == 400
+
+
+async def test_clock_messages_match_zeebes() -> None:
+    async with _client() as client:
+        missing = await client.post("/actuator/clock/pin", json={})
+        assert missing.text == "Expected pin the clock to the given `epochMilli`, but none given"
+        missing = await client.post("/actuator/clock/add", json={"epochMilli": 5})
+        assert missing.text == "Expected to add `offsetMilli` to the clock, but none given"
+        unknown = await client.post("/actuator/clock/warp", json={"offsetMilli": 1})
+        assert unknown.status_code == 400 and "no operation named `warp` is known" in unknown.text
+        before_epoch = await client.post("/actuator/clock/pin", json={"epochMilli": -1000})
+        assert before_epoch.json() == {"epochMilli": -1000, "instant": "1969-12-31T23:59:59Z"}
 
 
 async def test_metrics_expose_runtime_stats_in_prometheus_format() -> None:

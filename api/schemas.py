@@ -179,8 +179,12 @@ class CallbackOut(BaseModel):
 
 
 class TimelineEntry(BaseModel):
+    """One step of the case: done (``at`` set, ``actor`` who acted) or still pending (``at``
+    null) with its deadline; ``on_time`` is false for a step done late or overdue now."""
+
     step: str
     label_zh: str
+    state: Literal["done", "pending"] = "done"
     at: datetime | None
     due_at: datetime | None = None
     on_time: bool | None = None

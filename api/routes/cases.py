@@ -12,9 +12,10 @@ from pydantic import BaseModel
 from api.auth import Anyone, HotlineOrSupervisor, forbidden
 from api.problems import ERROR_RESPONSES
 from api.routes.access import load_case, runtime_of
-from api.routes.views import case_summary, timeline
+from api.routes.views import case_summary, pending_steps, timeline
 from api.runtime import actor_for
 from api.schemas import CaseOut, CaseSummaryOut
+from domain.clock import now_in_shanghai
 from domain.enums import CaseStage, CaseStatus
 
 router = APIRouter(tags=["cases"])
@@ -76,6 +77,8 @@ async def get_case(case_id: str, request: Request, principal: Anyone) -> CaseOut
     actions = await runtime.call(ledger.action_log, case.id)
     reports = await runtime.call(ledger.reports_for, case.id, actor_for(principal))
     escalations = await runtime.call(ledger.escalations_for, case.id)
+    outstanding = await runtime.call(ledger.outstanding_actions, case.id)
+    pending = pending_steps(case, outstanding, actions, now_in_shanghai())
     summary = case_summary(case)
     return CaseOut(
         **summary.model_dump(),
@@ -84,7 +87,7 @@ async def get_case(case_id: str, request: Request, principal: Anyone) -> CaseOut
         if case.family_contact is None
         else case.family_contact.model_dump(mode="json"),
         profile=case.profile.model_dump(mode="json"),
-        timeline=timeline(case, actions, reports, escalations),
+        timeline=timeline(case, actions, reports, escalations, pending),
     )
 
 

@@ -21,7 +21,7 @@ from api.family_links import case_for_token
 from api.problems import Problem
 from api.process import copy_requested
 from api.routes.access import load_case, not_found, runtime_of
-from api.routes.views import timeline
+from api.routes.views import pending_steps, timeline
 from api.runtime import FAMILY_ACTOR, Runtime, actor_for
 from api.schemas import CertificateCopyOut, FamilyProgressOut, ProofRequestIn
 from domain.clock import now_in_shanghai
@@ -63,7 +63,9 @@ async def progress(token: str, request: Request) -> FamilyProgressOut:
     runtime, case = await _family_case(request, token)
     actions = await runtime.call(runtime.ledger.action_log, case.id)
     certificates = await runtime.call(runtime.ledger.certificates_for, case.id)
-    steps = timeline(case, actions, [], [])
+    outstanding = await runtime.call(runtime.ledger.outstanding_actions, case.id)
+    pending = pending_steps(case, outstanding, actions, now_in_shanghai())
+    steps = timeline(case, actions, [], [], pending)
     for step in steps:  # the family sees what was done and when, not staff identities
         step.actor = None
         step.details = {}

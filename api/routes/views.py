@@ -9,7 +9,7 @@ after death, working days for reporting the certificate).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, time, timedelta
 
 from api.schemas import CaseSummaryOut, TimelineEntry
@@ -21,7 +21,7 @@ from domain.deadlines import (
     is_report_on_time,
     report_deadline,
 )
-from domain.enums import ActionKind
+from domain.enums import ActionKind, CaseStatus, Unit
 from domain.ledger import ActionEntry, ReportEntry
 from domain.models import Case
 
@@ -83,11 +83,40 @@ def _due_for(case: Case, kind: ActionKind) -> datetime | None:
     return None
 
 
+def pending_steps(
+    case: Case,
+    outstanding: Iterable[tuple[Unit, ActionKind]],
+    actions: Iterable[ActionEntry],
+    now: datetime,
+) -> list[TimelineEntry]:
+    """Required steps not done yet, with their deadlines (none once the case has ended)."""
+    if case.status is not CaseStatus.OPEN:
+        return []
+    steps = set(outstanding)
+    if not any(a.action.action is ActionKind.CERTIFICATE_ISSUED for a in actions):
+        steps.add((Unit.HEALTH, ActionKind.CERTIFICATE_ISSUED))
+    entries = []
+    for unit, kind in sorted(steps, key=lambda s: (s[1].value, s[0].value)):
+        due = _due_for(case, kind)
+        entries.append(
+            TimelineEntry(
+                step=kind.value,
+                label_zh=f"{unit.label_zh}：{ACTION_LABELS_ZH.get(kind, kind.value)}",
+                state="pending",
+                at=None,
+                due_at=due,
+                on_time=False if due is not None and now >= due else None,
+            )
+        )
+    return entries
+
+
 def timeline(
     case: Case,
     actions: list[ActionEntry],
     reports: list[ReportEntry],
     escalations: Sequence[tuple[str, object, datetime]],
+    pending: Sequence[TimelineEntry] = (),
 ) -> list[TimelineEntry]:
     entries: list[TimelineEntry] = []
     for index, report in enumerate(reports):
@@ -130,13 +159,17 @@ def timeline(
         entries.append(
             TimelineEntry(step=f"closed:{case.status.value}", label_zh="结案", at=case.closed_at)
         )
-    # Recorded times mix whole seconds (process variables) and finer ones (callbacks): order
-    # by the second, then by the flow's own order (reports first, closing last).
+    entries.extend(pending)
+    # Done steps first, in time order; recorded times mix whole seconds (process variables)
+    # and finer ones (callbacks), so order by the second, then by the flow's own order
+    # (reports first, closing last). Pending steps follow, by deadline.
     end = datetime.max.replace(tzinfo=SHANGHAI)
-    entries.sort(
-        key=lambda e: (
-            (e.at or end).replace(microsecond=0),
-            2 if e.step.startswith("closed") else 0 if e.step.startswith("report") else 1,
-        )
-    )
+
+    def order(entry: TimelineEntry) -> tuple[int, datetime, int]:
+        if entry.at is None:
+            return (1, entry.due_at or end, 0)
+        rank = 2 if entry.step.startswith("closed") else 0 if entry.step.startswith("report") else 1
+        return (0, entry.at.replace(microsecond=0), rank)
+
+    entries.sort(key=order)
     return entries

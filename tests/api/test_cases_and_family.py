@@ -84,3 +84,13 @@ def test_family_link_for_staff(api: Api) -> None:
     response = api.get(f"/cases/{case_id}/family-link", "t-hotline")
     assert response.status_code == 200 and "/family/" in response.json()["family_link"]
     assert api.get(f"/cases/{case_id}/family-link", "t-police").status_code == 403
+
+
+def test_timeline_shows_pending_steps_with_their_deadlines(api: Api) -> None:
+    case_id = api.report(seed=39)["case_id"]
+    timeline = api.get(f"/cases/{case_id}", "t-supervisor").json()["timeline"]
+    pending = {e["step"]: e for e in timeline if e["state"] == "pending"}
+    assert {"certificate_issued", "household_deregistration", "cremation"} <= set(pending)
+    assert pending["household_deregistration"]["due_at"] is not None
+    assert pending["household_deregistration"]["at"] is None
+    assert timeline[0]["step"] == "report" and timeline[0]["state"] == "done"

@@ -405,12 +405,9 @@ class Engine:
 def _variables(variables: Mapping[str, Any] | None) -> dict[str, Any] | None:
     if variables is None:
         return None
-    if not isinstance(variables, Mapping):
-        raise EngineError(
-            ErrorCode.INVALID_ARGUMENT,
-            f"Expected variables to be a JSON object, but was '{type(variables).__name__}'",
-        )
-    return dict(variables)
+    from engine.runtime.commands.variables_doc import check_variables
+
+    return check_variables(variables)
 
 
 def _set_result(fut: asyncio.Future[Any], value: Any) -> None:

@@ -275,3 +275,25 @@ async def test_modify_terminating_the_last_element_terminates_the_instance(engin
     assert await rows(
         engine, "SELECT state FROM process_instance WHERE key = ?", created.process_instance_key
     ) == [("TERMINATED",)]
+
+
+async def test_variables_that_are_not_json_are_refused_alone(engine: Engine) -> None:
+    import datetime as dt
+
+    await engine.deploy([("p.bpmn", _simple())])
+    bad = asyncio.create_task(
+        engine.create_process_instance(
+            bpmn_process_id="p", variables={"when": dt.datetime(2026, 1, 1)}
+        )
+    )
+    good = asyncio.create_task(engine.create_process_instance(bpmn_process_id="p"))
+    with pytest.raises(EngineError) as err:
+        await bad
+    assert err.value.code == ErrorCode.INVALID_ARGUMENT
+    assert (await good).process_instance_key > 0
+    with pytest.raises(EngineError) as err:
+        await engine.complete_job(1, {"x": {1, 2}})
+    assert err.value.code == ErrorCode.INVALID_ARGUMENT
+    with pytest.raises(EngineError) as err:
+        await engine.create_process_instance(bpmn_process_id="p", variables={"n": float("nan")})
+    assert err.value.code == ErrorCode.INVALID_ARGUMENT

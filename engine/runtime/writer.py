@@ -209,6 +209,11 @@ class Writer:
                     if entry is _STOP:
                         stopping = True
                     elif entry is _KILL:
+                        for item in items:  # a crash: nothing of this batch is written
+                            item.error = EngineError(
+                                ErrorCode.UNAVAILABLE, "The engine stopped abruptly"
+                            )
+                        self._answer(items)
                         return
                     elif isinstance(entry, _Item):
                         items.append(entry)

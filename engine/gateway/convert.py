@@ -19,7 +19,11 @@ GATEWAY_VERSION = "8.7.0"
 
 
 def parse_variables(text: str, rpc: str) -> JsonObject:
-    """The ``variables`` JSON text of a request → dict; empty text is ``{}``."""
+    """The ``variables`` JSON text of a request → dict; empty text (or ``null``) is ``{}``.
+
+    A JSON value that is not an object is refused with Zeebe's own message; text that is not
+    JSON at all names the request it came with.
+    """
     if not text or not text.strip():
         return {}
     try:
@@ -35,11 +39,14 @@ def parse_variables(text: str, rpc: str) -> JsonObject:
     if not isinstance(value, dict):
         raise EngineError(
             ErrorCode.INVALID_ARGUMENT,
-            f"Expected to handle gRPC request {rpc} with variables, but the variables are "
-            f"not a valid JSON object: expected a document with a root level object, "
-            f"but got '{type(value).__name__}'",
+            "Property 'variables' is invalid: Expected document to be a root level object, "
+            f"but was '{_MSGPACK_TYPE.get(type(value), type(value).__name__.upper())}'",
         )
     return value
+
+
+# How Zeebe names a JSON value's type in its "not a root level object" message (msgpack types)
+_MSGPACK_TYPE = {list: "ARRAY", int: "INTEGER", float: "FLOAT", str: "STRING", bool: "BOOLEAN"}
 
 
 def dump_json(value: Any) -> str:

@@ -20,9 +20,23 @@ def test_variables_that_are_not_a_json_object_are_invalid_argument(text: str) ->
     with pytest.raises(EngineError) as raised:
         convert.parse_variables(text, "CompleteJob")
     assert raised.value.code is ErrorCode.INVALID_ARGUMENT
-    assert raised.value.message.startswith(
-        "Expected to handle gRPC request CompleteJob with variables, but the variables are not a "
-        "valid JSON object"
+    if text.startswith("{"):
+        assert raised.value.message.startswith(
+            "Expected to handle gRPC request CompleteJob with variables, but the variables are "
+            "not a valid JSON object"
+        )
+    else:  # Zeebe's own words for a JSON value that is not an object
+        assert raised.value.message.startswith(
+            "Property 'variables' is invalid: Expected document to be a root level object, but was"
+        )
+
+
+def test_non_object_message_names_the_type_as_zeebe_does() -> None:
+    with pytest.raises(EngineError) as raised:
+        convert.parse_variables("[]", "CompleteJob")
+    assert raised.value.message == (
+        "Property 'variables' is invalid: Expected document to be a root level object, "
+        "but was 'ARRAY'"
     )
 
 

@@ -178,14 +178,18 @@ async def test_invalid_variables_are_invalid_argument_with_zeebe_like_message(gw
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await gw.stub.CompleteJob(pb.CompleteJobRequest(jobKey=1, variables="[1]"))
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert "CompleteJob with variables, but the variables are not a valid JSON object" in (
-        raised.value.details() or ""
+    assert raised.value.details() == (
+        "Property 'variables' is invalid: Expected document to be a root level object, "
+        "but was 'ARRAY'"
     )
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await gw.stub.CreateProcessInstance(
             pb.CreateProcessInstanceRequest(bpmnProcessId="p", variables="{oops")
         )
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "CreateProcessInstance with variables, but the variables are not a valid JSON" in (
+        raised.value.details() or ""
+    )
     assert not [c for c in gw.engine.calls if c[0] == "create"]
 
 

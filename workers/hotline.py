@@ -53,7 +53,8 @@ def needs(profile: ProfileFlags) -> dict[str, bool]:
 
 def directive_units(flags: dict[str, Any]) -> list[str]:
     """Units that must acknowledge the death summary: the township's 3+X team and the
-    departments whose branch will run."""
+    departments whose branch will run. Market supervision is told later (``market.notify``)
+    and has no acknowledging role in the API, so it is not waited for."""
     units = [Unit.HEALTH, Unit.POLICE, Unit.CIVIL_AFFAIRS, Unit.GRID]
     if flags.get("needsCremation"):
         units.append(Unit.FUNERAL_HOME)
@@ -61,8 +62,6 @@ def directive_units(flags: dict[str, Any]) -> list[str]:
         units.append(Unit.HRSS)
     if flags.get("needsDisabilityCardCancel"):
         units.append(Unit.DPF)
-    if flags.get("needsMarketNotice"):
-        units.append(Unit.MARKET_SUPERVISION)
     return [u.value for u in units]
 
 

@@ -112,16 +112,23 @@ class Gateway(GatewayServicer):
     async def _activate_with_long_poll(
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
     ) -> list[ActivatedJob]:
+        # Zeebe's checks, in Zeebe's order and words
+        if request.maxJobsToActivate <= 0:
+            raise EngineError(
+                ErrorCode.INVALID_ARGUMENT,
+                "Expected to activate job batch with max jobs to activate to be greater than "
+                f"zero, but it was '{request.maxJobsToActivate}'",
+            )
+        if request.timeout <= 0:
+            raise EngineError(
+                ErrorCode.INVALID_ARGUMENT,
+                "Expected to activate job batch with timeout to be greater than zero, "
+                f"but it was '{request.timeout}'",
+            )
         if not request.type:
             raise EngineError(
                 ErrorCode.INVALID_ARGUMENT,
-                "Expected to activate jobs of a type, but no type was given",
-            )
-        if request.maxJobsToActivate < 1:
-            raise EngineError(
-                ErrorCode.INVALID_ARGUMENT,
-                "Expected to activate at least one job (maxJobsToActivate >= 1), "
-                f"but got {request.maxJobsToActivate}",
+                "Expected to activate job batch with type to be present, but it was blank",
             )
         long_poll_ms = request.requestTimeout or DEFAULT_LONG_POLL_MS
         loop = asyncio.get_running_loop()

@@ -115,14 +115,27 @@ async def test_a_job_of_another_type_does_not_wake_the_poll(gw: Harness) -> None
     assert gw.engine.activate_calls == 1  # the poll never re-asked the engine
 
 
-async def test_activate_jobs_validates_type_and_max_jobs(gw: Harness) -> None:
-    for request in (
-        pb.ActivateJobsRequest(type="", maxJobsToActivate=1),
-        pb.ActivateJobsRequest(type="t", maxJobsToActivate=0),
-    ):
+async def test_activate_jobs_validates_like_zeebe(gw: Harness) -> None:
+    cases = [
+        (
+            pb.ActivateJobsRequest(type="t", timeout=1, maxJobsToActivate=0),
+            "Expected to activate job batch with max jobs to activate to be greater than zero, "
+            "but it was '0'",
+        ),
+        (
+            pb.ActivateJobsRequest(type="t", timeout=0, maxJobsToActivate=1),
+            "Expected to activate job batch with timeout to be greater than zero, but it was '0'",
+        ),
+        (
+            pb.ActivateJobsRequest(type="", timeout=1, maxJobsToActivate=1),
+            "Expected to activate job batch with type to be present, but it was blank",
+        ),
+    ]
+    for request, message in cases:
         with pytest.raises(grpc.aio.AioRpcError) as raised:
             await _activate(gw, request)
         assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert raised.value.details() == message
 
 
 async def test_job_stream_pushes_jobs_as_they_arrive_until_cancelled(gw: Harness) -> None:
@@ -354,9 +367,13 @@ async def test_other_tenants_are_refused_as_multi_tenancy_is_disabled(gw: Harnes
     )
     with pytest.raises(grpc.aio.AioRpcError) as raised:
         await _activate(
-            gw, pb.ActivateJobsRequest(type="t", maxJobsToActivate=1, tenantIds=["county-b"])
+            gw,
+            pb.ActivateJobsRequest(
+                type="t", timeout=1000, maxJobsToActivate=1, tenantIds=["county-b"]
+            ),
         )
     assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "multi-tenancy is disabled" in (raised.value.details() or "")
     created = await gw.stub.CreateProcessInstance(
         pb.CreateProcessInstanceRequest(bpmnProcessId="p", tenantId="<default>")
     )

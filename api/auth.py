@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -35,12 +35,6 @@ class Principal:
 
     def may_act_in(self, township: str) -> bool:
         return self.townships is None or township in self.townships
-
-    @property
-    def label(self) -> str:
-        """Who acted, for the case timeline: ``role:subject``."""
-        role = sorted(self.roles)[0] if self.roles else "?"
-        return f"{role}:{self.sub}"
 
 
 def unauthorized(zh: str, en: str) -> Problem:
@@ -171,7 +165,3 @@ def check_township(principal: Principal, township: str) -> None:
     """403 unless the case's township is within the caller's scope."""
     if not principal.may_act_in(township):
         raise forbidden(f"无权办理{township}的案件", "case is outside your township scope")
-
-
-def roles_of(principals: Iterable[Principal]) -> set[str]:
-    return {r for p in principals for r in p.roles}

@@ -189,3 +189,46 @@ def test_payment_stop_is_the_month_after_death_but_not_before_three_working_days
     # Died and reported on Monday 30 November 2026: Tue, Wed, Thu are the 3 working days.
     late = datetime(2026, 11, 30, 8, tzinfo=SHANGHAI)
     assert payment_stop_due(late, late) == datetime(2026, 12, 4, tzinfo=SHANGHAI)
+
+
+async def test_chase_names_only_the_units_that_have_not_acknowledged(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    from domain.clock import now_in_shanghai
+    from domain.models import DepartmentAction
+
+    case = open_case(ledger)
+    for unit in (Unit.HEALTH, Unit.POLICE):
+        ledger.record_action(
+            DepartmentAction(
+                case_id=case.id,
+                unit=unit,
+                action=ActionKind.DIRECTIVE_ACKNOWLEDGED,
+                done_at=now_in_shanghai(),
+            ),
+            running.ctx.ledger.actor,  # type: ignore[attr-defined]
+        )
+    units = ["health", "police", "civil_affairs", "grid"]
+    running.gateway.add_job(
+        "hotline.chase-acknowledgement",
+        {"caseId": case.id, "directiveUnits": units},
+        headers={"template": "acknowledgement_chase"},
+    )
+    await running.wait(lambda g: len(g.completed) == 1)
+    [chase] = [n for n in running.sink.read() if n["template"] == "acknowledgement_chase"]
+    assert "民政" in str(chase["text"]) and "网格员" in str(chase["text"])
+    assert "公安" not in str(chase["text"]) and "卫生健康" not in str(chase["text"])
+
+
+async def test_unit_notice_names_the_units_group_and_masks_the_deceased(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    case = open_case(ledger)
+    headers = {"template": "certificate_reminder", "to": "health"}
+    running.gateway.add_job("notify.send", {"caseId": case.id}, headers=headers)
+    await running.wait(lambda g: len(g.completed) == 1)
+    [notice] = [n for n in running.sink.read() if n["template"] == "certificate_reminder"]
+    assert str(case.deceased.name) not in str(notice)
+    [record] = ledger.notifications_for(case.id)
+    assert record.recipient == f"health.{case.township.name.lower()}"
+    assert record.recipient_unit is Unit.HEALTH

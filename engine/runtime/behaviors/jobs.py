@@ -274,11 +274,11 @@ class JobBehavior:
         variables: Mapping[str, Any] | None,
     ) -> None:
         job = self.get(key, "fail")
-        if job.state != "ACTIVATED":
+        if not (job.state == "ACTIVATED" or job.activatable):  # as Zeebe: activated/activatable
             raise EngineError(
                 ErrorCode.FAILED_PRECONDITION,
-                f"Expected to fail job with key '{key}', but it is not activated "
-                f"(state '{job.state}')",
+                f"Expected to fail job with key '{key}', but it is in state '{job.state}' "
+                "(failed without retries, or waiting for its retry back-off)",
             )
         m = self.m
         job.state = "FAILED"

@@ -301,3 +301,13 @@ async def test_read_model_follows_the_job(engine: Engine) -> None:
     assert (await job_row())[0] == "COMPLETED"
     assert (await job_row())[4] == '{"h":"v"}'
     assert await rows(engine, "SELECT state FROM incident") == [("RESOLVED",)]
+
+
+async def test_fail_is_accepted_for_an_activatable_job_as_zeebe(engine: Engine) -> None:
+    await deploy_task(engine)
+    await engine.create_process_instance(bpmn_process_id="p")
+    job = await one_job(engine, "work", timeout_ms=1_000)
+    engine.clock.add(1_000)  # timed out: activatable, not activated
+    await wait_until(engine, lambda m: m.s.jobs[job.key].activatable)
+    await engine.fail_job(job.key, retries=2, error_message="given back")
+    assert (await one_job(engine, "work")).retries == 2

@@ -35,6 +35,12 @@ def _run_api(argv: Sequence[str]) -> int:
     return main(list(argv))
 
 
+def _run_simulate(argv: Sequence[str]) -> int:
+    from shenhou.simulate import main
+
+    return main(list(argv))
+
+
 def _run_deploy(argv: Sequence[str]) -> int:
     from shenhou.deploy import main
 
@@ -50,6 +56,10 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "workers": ("run every department's job workers against ZEEBE_ADDRESS", _run_workers),
     "api": ("run the case API (FastAPI) on SHENHOU_API_ADDRESS", _run_api),
     "deploy": ("deploy bpmn/ (or a directory) to ZEEBE_ADDRESS", _run_deploy),
+    "simulate": (
+        "drive a synthetic Ninghai month through engine, workers and API; reconcile; compare",
+        _run_simulate,
+    ),
 }
 
 

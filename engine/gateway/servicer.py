@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
 import grpc
@@ -89,14 +89,17 @@ class Gateway(GatewayServicer):
 
     # ---------------------------------------------------------------- jobs
 
-    async def ActivateJobs(
+    async def ActivateJobs(  # type: ignore[override]  # grpc.aio allows context.write
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncGenerator[pb.ActivateJobsResponse, None]:
+    ) -> None:
+        # Written with context.write rather than yield: only a failed write proves the worker
+        # did not get its jobs (a yield may be interrupted after the message went out).
         code = grpc.StatusCode.OK
         try:
             jobs = await self._activate_with_long_poll(request, context)
+            response = pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
             try:
-                yield pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
+                await context.write(response)
             except BaseException:  # the client is gone: do not keep its jobs until time-out
                 self._give_back(jobs)
                 raise
@@ -164,9 +167,9 @@ class Gateway(GatewayServicer):
                     self.metrics.long_polls.labels("timed_out").inc()
                     return []
 
-    async def StreamActivatedJobs(
+    async def StreamActivatedJobs(  # type: ignore[override]  # writes with context.write
         self, request: pb.StreamActivatedJobsRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncGenerator[pb.ActivatedJob, None]:
+    ) -> None:
         if not request.type:
             await context.abort(
                 grpc.StatusCode.INVALID_ARGUMENT,
@@ -194,8 +197,8 @@ class Gateway(GatewayServicer):
                         self.metrics.jobs_activated.labels(request.type).inc(len(jobs))
                         for sent, job in enumerate(jobs):
                             try:
-                                yield convert.activated_job(job)
-                            except BaseException:  # stream closed: the rest go back
+                                await context.write(convert.activated_job(job))
+                            except BaseException:  # stream closed: this one and the rest go back
                                 self._give_back(jobs[sent:])
                                 raise
                         continue

@@ -381,13 +381,31 @@ async def test_other_tenants_are_refused_as_multi_tenancy_is_disabled(gw: Harnes
 
 
 class _Context:
-    """Just enough of grpc.aio.ServicerContext to drive a handler directly."""
+    """Just enough of grpc.aio.ServicerContext to drive a handler directly; the stream breaks
+    after ``deliverable`` writes."""
+
+    def __init__(self, deliverable: int) -> None:
+        self.deliverable = deliverable
+        self.written: list[Any] = []
 
     def time_remaining(self) -> float | None:
         return None
 
+    async def write(self, message: Any) -> None:
+        if len(self.written) == self.deliverable:
+            raise ConnectionResetError("stream closed by the client")
+        self.written.append(message)
+
     async def abort(self, code: grpc.StatusCode, details: str) -> None:
         raise AssertionError(f"unexpected abort {code}: {details}")
+
+
+async def _given_back(engine: Any, count: int) -> list[Any]:
+    for _ in range(200):
+        if len([c for c in engine.calls if c[0] == "fail"]) >= count:
+            break
+        await asyncio.sleep(0.01)
+    return [c[1] for c in engine.calls if c[0] == "fail"]
 
 
 async def test_jobs_that_never_reach_a_closed_stream_are_given_back() -> None:
@@ -398,16 +416,39 @@ async def test_jobs_that_never_reach_a_closed_stream_are_given_back() -> None:
     engine = FakeEngine()
     keys = [engine.add_job("s", notify=False) for _ in range(3)]
     gateway = Gateway(engine, JobsAvailable(asyncio.get_running_loop()))
-    stream = gateway.StreamActivatedJobs(
-        pb.StreamActivatedJobsRequest(type="s", worker="w", timeout=1000),
-        _Context(),
+    context = _Context(deliverable=1)
+    with pytest.raises(ConnectionResetError):
+        await gateway.StreamActivatedJobs(
+            pb.StreamActivatedJobsRequest(type="s", worker="w", timeout=1000), context
+        )
+    assert [m.key for m in context.written] == keys[:1]
+    given_back = await _given_back(engine, 2)
+    assert given_back == [(key, 3, GIVEN_BACK_MESSAGE, 0) for key in keys[1:]]
+
+
+async def test_a_worker_that_hangs_up_after_its_jobs_keeps_them(gw: Harness) -> None:
+    """The client may cancel the response stream once it has its batch (zbctl, the Java client
+    and our console tests do); the jobs it received stay activated."""
+    key = gw.engine.add_job("keep")
+    call = gw.stub.ActivateJobs(
+        pb.ActivateJobsRequest(
+            type="keep", worker="w", timeout=1000, maxJobsToActivate=1, requestTimeout=1000
+        )
     )
-    first = await stream.__anext__()
-    assert first.key == keys[0]
-    await stream.aclose()  # grpc closes the generator when writing a job fails
-    for _ in range(100):
-        if len([c for c in engine.calls if c[0] == "fail"]) == 3:
+    response = await call.read()
+    call.cancel()
+    assert [j.key for j in response.jobs] == [key]
+    registry = gw.server.metrics.registry
+    for _ in range(200):  # until the server side of the call is over
+        if registry.get_sample_value(
+            "zeebe_gateway_requests_total", {"method": "ActivateJobs", "code": "OK"}
+        ):
             break
         await asyncio.sleep(0.01)
-    given_back = [c[1] for c in engine.calls if c[0] == "fail"]
-    assert given_back == [(key, 3, GIVEN_BACK_MESSAGE, 0) for key in keys]
+    assert (
+        registry.get_sample_value(
+            "zeebe_gateway_requests_total", {"method": "ActivateJobs", "code": "OK"}
+        )
+        == 1
+    )
+    assert [c for c in gw.engine.calls if c[0] == "fail"] == []

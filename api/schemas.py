@@ -51,10 +51,12 @@ class CertificateIn(_Body):
     """The medical death certificate (《居民死亡医学证明》) as issued by the health institution.
 
     The code must follow the 2026 rule: the deceased's ID number, or without any ID the
-    issuer's unified social credit code + the 4-digit yearly ``serial``.
+    issuer's unified social credit code + the 4-digit yearly ``serial``. A code that is
+    given is checked (422 when wrong); without one the API forms it — for a deceased without
+    any ID it allocates the issuer's next yearly serial (the answer says which).
     """
 
-    code: str = Field(min_length=5, max_length=40)
+    code: str | None = Field(default=None, min_length=5, max_length=40)
     forms: list[CertificateForm] = Field(
         default_factory=lambda: [CertificateForm.PAPER],
         min_length=1,
@@ -176,6 +178,7 @@ class CallbackOut(BaseModel):
     action: ActionKind
     recorded: bool = Field(description="false when this was a replay of a recorded action")
     message: str | None = Field(default=None, description="the process message published")
+    reference: str | None = Field(default=None, description="e.g. the certificate code")
 
 
 class TimelineEntry(BaseModel):

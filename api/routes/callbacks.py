@@ -39,9 +39,10 @@ from api.schemas import (
     NoticeDeliveredIn,
     ReportedIn,
 )
-from domain.certificate import name_on_certificate
+from domain.certificate import certificate_code, name_on_certificate
 from domain.clock import now_in_shanghai, to_feel
-from domain.enums import ActionKind, CertificateForm, IssueKind, Unit
+from domain.enums import ActionKind, CertificateForm, IdType, IssueKind, Unit
+from domain.errors import DomainError
 from domain.logs import mask_text
 from domain.models import Case, Certificate, DepartmentAction
 
@@ -167,47 +168,85 @@ async def certificate(
 ) -> CallbackOut:
     runtime = runtime_of(request)
     case = await load_case(runtime, case_id, principal, purpose="certificate", role="health")
-    deceased = case.deceased
-    forms = sorted(set(body.forms), key=lambda f: f.value)
-    certificates = [
-        # Raises pydantic's ValidationError (→ 422 with the rule's message) for a bad code.
-        Certificate(
-            case_id=case.id,
-            code=body.code,
-            form=form,
-            issue_kind=IssueKind.ORIGINAL,
-            sequence_no=1,
-            deceased_name=name_on_certificate(deceased.id_type, deceased.name),
-            id_type=deceased.id_type,
-            id_number=deceased.id_number,
-            issuer_name=body.issuer_name,
-            issuer_uscc=body.issuer_uscc,
-            serial=body.serial,
-            issued_at=body.issued_at,
+    earlier = await runtime.call(
+        runtime.ledger.find_action, case.id, Unit.HEALTH, ActionKind.CERTIFICATE_ISSUED
+    )
+    if earlier is not None:  # a replay: answer the first certificate, change nothing
+        action = earlier.action
+        forms = [str(f) for f in action.details.get("forms", ["paper"])]
+        code = action.reference or ""
+        created = False
+    else:
+        code, serial = await _certificate_code(runtime, case, body)
+        forms = [f.value for f in sorted(set(body.forms), key=lambda f: f.value)]
+        actor = actor_for(principal, "health")
+        for form in forms:
+            # Raises pydantic's ValidationError (→ 422 with the rule's message) for a bad code.
+            certificate = Certificate(
+                case_id=case.id,
+                code=code,
+                form=CertificateForm(form),
+                issue_kind=IssueKind.ORIGINAL,
+                sequence_no=1,
+                deceased_name=name_on_certificate(case.deceased.id_type, case.deceased.name),
+                id_type=case.deceased.id_type,
+                id_number=case.deceased.id_number,
+                issuer_name=body.issuer_name,
+                issuer_uscc=body.issuer_uscc,
+                serial=serial,
+                issued_at=body.issued_at,
+            )
+            await runtime.call(runtime.ledger.record_certificate, certificate, actor)
+        action, created = await _record(
+            runtime,
+            principal,
+            "health",
+            case,
+            Unit.HEALTH,
+            ActionKind.CERTIFICATE_ISSUED,
+            body.issued_at,
+            reference=code,
+            details={"forms": forms},
         )
-        for form in forms
-    ]
-    actor = actor_for(principal, "health")
-    for cert in certificates:
-        await runtime.call(runtime.ledger.record_certificate, cert, actor)
-    action, created = await _record(
-        runtime,
-        principal,
-        "health",
-        case,
-        Unit.HEALTH,
-        ActionKind.CERTIFICATE_ISSUED,
-        body.issued_at,
-        reference=body.code,
-        details={"forms": [f.value for f in forms]},
-    )
-    message = certificate_issued(
-        case.id, body.code, [f.value for f in forms], to_feel(action.done_at)
-    )
+    message = certificate_issued(case.id, code, forms, to_feel(action.done_at))
     await _publish(runtime, message)
     return CallbackOut(
-        case_id=case.id, action=action.action, recorded=created, message=message.name
+        case_id=case.id,
+        action=action.action,
+        recorded=created,
+        message=message.name,
+        reference=code,
     )
+
+
+async def _certificate_code(
+    runtime: Runtime, case: Case, body: CertificateIn
+) -> tuple[str, int | None]:
+    """The code given (checked later by the model), or the one the rule gives: the ID number,
+    or without any ID the issuer's code + its next yearly serial (allocated once here)."""
+    deceased = case.deceased
+    serial = body.serial
+    if deceased.id_type is IdType.NONE and serial is None:
+        if body.code:
+            raise Problem(
+                422,
+                "certificate.serial_required",
+                "无身份证件的证明须同时提供年度流水号（或不填编码，由系统分配）",
+                "without any ID give the yearly serial with the code (or neither: the system "
+                "allocates them)",
+            )
+        serial = await runtime.call(
+            runtime.ledger.allocate_certificate_serial, body.issuer_uscc, body.issued_at.year
+        )
+    if body.code:
+        return body.code, serial
+    try:
+        expected = certificate_code(
+            deceased.id_type, deceased.id_number, issuer_uscc=body.issuer_uscc, serial=serial
+        )
+    except DomainError as error:
+        raise Problem(422, error.code, error.zh, error.en) from None
+    return expected.code, serial
 
 
 @router.post(

@@ -32,8 +32,10 @@ def test_certificate_with_the_right_code_is_recorded_and_published_once(api: Api
         "action": "certificate_issued",
         "recorded": True,
         "message": "certificate-issued",
+        "reference": body["code"],
     }
     assert replay.status_code == 200 and replay.json()["recorded"] is False
+    assert replay.json()["reference"] == body["code"]
     [message] = _messages(api, "certificate-issued")  # the replay's message id was refused
     assert message.correlationKey == case_id
     assert message.messageId == f"certificate:{case_id}"
@@ -129,3 +131,38 @@ def _changjie() -> Any:
     from domain.ninghai import Township
 
     return Township.CHANGJIE
+
+
+def test_certificate_without_a_code_gets_the_rule_s_code(api: Api) -> None:
+    case_id = api.report(seed=28)["case_id"]
+    body = {"issued_at": now_in_shanghai().isoformat(), **ISSUER}
+    response = api.post(f"/cases/{case_id}/certificate", "t-health-taoyuan", body)
+    assert response.status_code == 200, response.text
+    assert response.json()["reference"] == _id_number(api, case_id)
+
+
+def _unidentified(api: Api, seed: int) -> str:
+    from tests.api.conftest import report_body
+
+    body = report_body(seed=seed)
+    body["deceased"] = {
+        "id_type": "none",
+        "no_id_reason": "unidentified_body",
+        "died_at": body["deceased"]["died_at"],
+        "place_of_death": "other",
+        "address": body["deceased"]["address"],
+    }
+    response = api.post("/reports", "t-hotline", body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["case_id"])
+
+
+def test_deceased_without_id_gets_issuer_code_and_next_yearly_serial(api: Api) -> None:
+    codes = []
+    for seed in (29, 30):
+        case_id = _unidentified(api, seed)
+        body = {"issued_at": now_in_shanghai().isoformat(), **ISSUER}
+        response = api.post(f"/cases/{case_id}/certificate", "t-health-taoyuan", body)
+        assert response.status_code == 200, response.text
+        codes.append(response.json()["reference"])
+    assert codes == [ISSUER["issuer_uscc"] + "0001", ISSUER["issuer_uscc"] + "0002"]

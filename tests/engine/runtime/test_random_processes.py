@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.runtime import Clock, Engine
-from tests.engine.runtime.bpmn import bpmn, end, flow, service, start
+from tests.engine.runtime.bpmn import bpmn, end, flow, message, service, start
 
 
 @dataclass
@@ -40,6 +40,21 @@ def build(node: Any, b: Builder, rng: random.Random) -> tuple[str, str, int]:
         tid = b.new("t")
         b.parts.append(service(tid, "t"))
         return tid, tid, 1
+    if kind == "msg":
+        cid = b.new("m")
+        b.parts.append(
+            f'<bpmn:intermediateCatchEvent id="{cid}">'
+            '<bpmn:messageEventDefinition messageRef="M" /></bpmn:intermediateCatchEvent>'
+        )
+        return cid, cid, 0
+    if kind == "timer":
+        cid = b.new("w")
+        b.parts.append(
+            f'<bpmn:intermediateCatchEvent id="{cid}"><bpmn:timerEventDefinition>'
+            "<bpmn:timeDuration>PT1M</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            "</bpmn:intermediateCatchEvent>"
+        )
+        return cid, cid, 0
     if kind == "seq":
         first_in, prev_out, n = build(node[1], b, rng)
         for child in node[2:]:
@@ -111,7 +126,7 @@ def build(node: Any, b: Builder, rng: random.Random) -> tuple[str, str, int]:
 
 
 blocks = st.recursive(
-    st.just(("task",)),
+    st.sampled_from([("task",), ("task",), ("msg",), ("timer",)]),
     lambda inner: st.one_of(
         st.lists(inner, min_size=2, max_size=3).map(lambda xs: ("seq", *xs)),
         st.lists(inner, min_size=2, max_size=3).map(lambda xs: ("par", *xs)),
@@ -128,7 +143,16 @@ async def run(node: Any, seed: int, data_dir: Path | None = None) -> None:
     rng = random.Random(seed)
     b = Builder()
     cin, cout, expected = build(node, b, rng)
-    xml = bpmn("p", start("s0"), end("e0"), flow("s0", cin), flow(cout, "e0"), *b.parts)
+    xml = bpmn(
+        "p",
+        start("s0"),
+        end("e0"),
+        flow("s0", cin),
+        flow(cout, "e0"),
+        *b.parts,
+        extra=message("M", "go", "=caseId"),
+    )
+    b.variables["caseId"] = "c1"
     clock = Clock(controlled=True)
     engine = Engine(data_dir, clock=clock, synchronous="NORMAL")
     await engine.start()
@@ -136,22 +160,33 @@ async def run(node: Any, seed: int, data_dir: Path | None = None) -> None:
         await engine.deploy([("p.bpmn", xml)])
         created = await engine.create_process_instance(bpmn_process_id="p", variables=b.variables)
         executed = 0
-        for _ in range(100):
+        pi = created.process_instance_key
+        for _ in range(200):
             jobs = await engine.activate_jobs(
                 job_type="t", worker="w", timeout_ms=60_000, max_jobs=100
             )
-            if not jobs:
+            if jobs:
+                rng.shuffle(jobs)
+                batch = jobs if data_dir is None else jobs[: max(1, len(jobs) // 2)]
+                for job in batch:
+                    await engine.complete_job(job.key)
+                    executed += 1
+                if data_dir is not None:
+                    await engine.kill()  # jobs not completed time out after the restart
+                    engine = Engine(data_dir, clock=clock, synchronous="NORMAL")
+                    await engine.start()
+                    clock.add(60_001)
+                continue
+            alive, subs, timers = await engine.inspect(
+                lambda m: (pi in m.s.instances, len(m.s.msubs), len(m.s.timers))
+            )
+            if not alive or not (subs or timers):
                 break
-            rng.shuffle(jobs)
-            batch = jobs if data_dir is None else jobs[: max(1, len(jobs) // 2)]
-            for job in batch:
-                await engine.complete_job(job.key)
-                executed += 1
-            if data_dir is not None:
-                await engine.kill()  # jobs not completed time out after the restart
-                engine = Engine(data_dir, clock=clock, synchronous="NORMAL")
-                await engine.start()
-                engine.clock.add(60_001)
+            # nothing to work on: the process waits for a message or a timer
+            if subs:
+                await engine.publish_message(name="go", correlation_key="c1", time_to_live_ms=0)
+            if timers:
+                clock.add(60_001)
         incidents = await engine.inspect(lambda m: [i.message for i in m.s.incidents.values()])
         assert incidents == []
         alive = await engine.inspect(lambda m: created.process_instance_key in m.s.instances)

@@ -165,6 +165,12 @@ async def serve(settings: EngineSettings) -> None:
     http_socket = bind_tcp(settings.http_address, "HTTP")
     management_socket = bind_tcp(settings.management_address, "management")
 
+    # SIGTERM/SIGINT from here on (even during start-up) mean: stop cleanly
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+
     runtime = Engine(
         settings.data_dir,
         clock=Clock(settings.clock_controlled),
@@ -203,10 +209,6 @@ async def serve(settings: EngineSettings) -> None:
             asyncio.create_task(management.serve(sockets=[management_socket])),
             asyncio.create_task(query.serve(sockets=[http_socket])),
         ]
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
         ready = True
         log.info(
             "engine.started",
@@ -219,7 +221,8 @@ async def serve(settings: EngineSettings) -> None:
         )
         stopped = asyncio.create_task(stop.wait())
         done, _ = await asyncio.wait([stopped, *servers], return_when=asyncio.FIRST_COMPLETED)
-        if stopped not in done:
+        crashed = stopped not in done
+        if crashed:
             log.error("engine.http_server_exited")
         log.info("engine.stopping")
         ready = False
@@ -228,6 +231,8 @@ async def serve(settings: EngineSettings) -> None:
         query.should_exit = True
         await asyncio.gather(*servers, return_exceptions=True)
         stopped.cancel()
+        if crashed:
+            raise RuntimeError("an HTTP server stopped on its own; the engine stopped with it")
     finally:
         await engine.stop()
         http_socket.close()

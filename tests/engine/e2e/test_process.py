@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import subprocess
 import sys
@@ -129,3 +130,12 @@ def test_logs_are_json_lines_without_variable_values(engine_proc: EngineProcess)
     assert lines and all(line.startswith("{") for line in lines), lines[:5]
     assert all(isinstance(json.loads(line), dict) for line in lines)
     assert "110101199003071234" not in text and "张三丰" not in text
+
+
+def test_sigint_stops_cleanly_too(fresh_dir: Path) -> None:
+    proc = EngineProcess(fresh_dir).start()
+    assert proc.process is not None
+    proc.process.send_signal(signal.SIGINT)
+    assert proc.process.wait(15) == 0, proc.logs()[-3000:]
+    events = [json.loads(line)["event"] for line in proc.logs().splitlines() if line.strip()]
+    assert "engine.stopping" in events and events[-1] == "engine.stopped"

@@ -17,7 +17,7 @@ from pyzeebe import Job
 from domain.clock import SHANGHAI, to_feel
 from domain.deadlines import household_deregistration_deadline
 from domain.enums import ActionKind, Unit
-from domain.models import Case, Certificate, DepartmentAction
+from domain.models import Case, Certificate, DepartmentAction, action_idempotency_key
 from workers.adapters.interfaces import (
     ActionRequest,
     ActionResult,
@@ -103,17 +103,22 @@ class Context:
         fields.update(extra)
         return fields
 
-    def request(self, case: Case, task_type: str, certificate: Certificate | None) -> ActionRequest:
+    def request(
+        self, case: Case, unit: Unit, kind: ActionKind, certificate: Certificate | None
+    ) -> ActionRequest:
+        """What a department is asked to do. One request per (case, unit, action): a task
+        that does two things (welfare stop and funeral subsidy) sends two requests with two
+        idempotency keys, so a department never mistakes the second for a replay."""
         return ActionRequest(
             case_id=case.id,
-            action=task_type,
+            action=kind.value,
             id_type=case.deceased.id_type.value,
             deceased_id_number=case.deceased.id_number,
             deceased_name=case.deceased.name or "无",
             died_at=case.deceased.died_at,
             township=case.township.value,
             certificate_code=certificate.code if certificate else None,
-            idempotency_key=f"{case.id}:{task_type}",
+            idempotency_key=action_idempotency_key(case.id, unit, kind),
         )
 
     async def act_once(
@@ -137,7 +142,7 @@ class Context:
             log.info("action already recorded; not acting again", case_id=case.id, action=kind)
             return existing
         certificate = await self.ledger.certificate(case.id)
-        result = await perform(self.request(case, job.type, certificate))
+        result = await perform(self.request(case, unit, kind, certificate))
         stored, _ = await self.ledger.record_action(
             DepartmentAction(
                 case_id=case.id,

@@ -101,7 +101,10 @@ async def test_household_outside_the_county_is_a_bpmn_error_with_the_place(
     [error] = gateway.errors
     assert error.errorCode == "HOUSEHOLD_NOT_IN_COUNTY"
     assert '"householdRegistrationPlace": "330203"' in error.variables
-    assert police.requests[0].headers["idempotency-key"].startswith(case.id)
+    assert police.requests[0].path == "/actions/household_deregistration"
+    assert police.requests[0].headers["idempotency-key"] == (
+        f"{case.id}:police:household_deregistration"
+    )
     assert ledger.find_action(case.id, Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION) is None
 
 
@@ -232,3 +235,43 @@ async def test_unit_notice_names_the_units_group_and_masks_the_deceased(
     [record] = ledger.notifications_for(case.id)
     assert record.recipient == f"health.{case.township.name.lower()}"
     assert record.recipient_unit is Unit.HEALTH
+
+
+async def test_two_actions_of_one_task_are_two_department_requests(
+    tmp_path: Path, ledger: Ledger, gateway: FakeGateway
+) -> None:
+    from tests.workers.recording_server import Recorded
+
+    case = open_case(ledger)
+
+    def answer(request: Recorded) -> Answer:
+        body = request.json()
+        assert isinstance(body, dict)
+        return Answer(
+            body={
+                "action": body["action"],
+                "case_id": body["case_id"],
+                "performed": True,
+                "done_at": "2026-11-29T09:00:00+08:00",
+                "reference": f"MZ-{body['action']}",
+            }
+        )
+
+    with recording_server() as civil:
+        civil.responder = answer
+        settings = worker_settings(tmp_path, gateway, shenhou_dept_civil_url=civil.url)
+        async for running in start_worker(settings, ledger, gateway):
+            profile = {"receivesWelfare": ["minimum_living"]}
+            running.gateway.add_job("civil.stop-welfare", {"caseId": case.id, "profile": profile})
+            await running.wait(lambda g: len(g.completed) == 1)
+    assert [r.path for r in civil.requests] == [
+        "/actions/welfare_stopped",
+        "/actions/funeral_subsidy",
+    ]
+    keys = {r.headers["idempotency-key"] for r in civil.requests}
+    assert len(keys) == 2
+    [(_, variables)] = gateway.completed
+    assert variables["welfareStoppedAt"] == variables["funeralSubsidyDecidedAt"]
+    assert variables["welfareStoppedAt"].endswith("+08:00")
+    references = {a.reference for a in ledger.actions_for(case.id)}
+    assert references == {"MZ-welfare_stopped", "MZ-funeral_subsidy"}

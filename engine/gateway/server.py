@@ -51,8 +51,11 @@ class GatewayServer:
                 ("grpc.so_reuseport", 0),
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                # Zeebe clients ping every 45 s (pyzeebe, Java, Go), also on idle job streams;
+                # accept pings down to 30 s apart like Zeebe's gateway (minKeepAliveInterval)
+                # instead of grpc's 5 min, which answers them with GOAWAY "too_many_pings".
                 ("grpc.keepalive_permit_without_calls", 1),
-                ("grpc.http2.min_ping_interval_without_data_ms", 10_000),
+                ("grpc.http2.min_recv_ping_interval_without_data_ms", 30_000),
             ]
         )
         try:

@@ -103,7 +103,11 @@ def render_pdf(
         pdf,
         ["指标", "本期", "简报（2018）"],
         [
-            ["受理正常死亡案件（件）", str(county.normal_cases), str(BULLETIN["cases"])],
+            [
+                "受理正常死亡案件（件）",
+                str(county.normal_cases),
+                f"{BULLETIN['cases']}（约80天，日均约12件）",
+            ],
             ["12小时内报告率", pct(county.report_rate_12h), "—"],
             ["指令后24小时内出证率", pct(county.certificate_rate_24h), "—"],
             ["出证平均用时（小时）", num(spread.mean), "约3"],

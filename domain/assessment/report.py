@@ -109,7 +109,11 @@ def _summary_table(county: TownshipKpis, trips_recorded: bool, bulletin: bool) -
         else "未记录"
     )
     rows = [
-        ("受理正常死亡案件（件）", str(county.normal_cases), str(BULLETIN["cases"])),
+        (
+            "受理正常死亡案件（件）",
+            str(county.normal_cases),
+            f"{BULLETIN['cases']}（约80天，日均约12件）",
+        ),
         ("12小时内报告率", pct(county.report_rate_12h), "—"),
         ("指令后24小时内出证率", pct(county.certificate_rate_24h), "—"),
         ("出证平均用时", num(spread.mean, " 小时"), "约3小时"),

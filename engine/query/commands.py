@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 
@@ -126,14 +126,16 @@ class CreateInstanceBody(BaseModel):
 
     processDefinitionId: str | None = None
     processDefinitionKey: str | int | None = None
-    processDefinitionVersion: int = -1
-    variables: dict[str, Any] = Field(default_factory=dict)
-    tenantId: str = DEFAULT_TENANT
-    startInstructions: list[StartInstructionBody] = Field(default_factory=list)
-    awaitCompletion: bool = False
-    fetchVariables: list[str] = Field(default_factory=list)
-    requestTimeout: int = 0
-    operationReference: int | None = None
+    # JSON nulls are accepted where Camunda's clients may send them (Camunda Modeler, SDKs)
+    processDefinitionVersion: int | None = -1
+    variables: dict[str, Any] | None = None
+    tenantId: str | None = None
+    startInstructions: list[StartInstructionBody] | None = None
+    runtimeInstructions: list[dict[str, Any]] | None = None
+    awaitCompletion: bool | None = False
+    fetchVariables: list[str] | None = None
+    requestTimeout: int | None = 0
+    operationReference: int | str | None = None
 
 
 async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
@@ -144,7 +146,13 @@ async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
             f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors()
         )
         raise QueryError(400, f"Invalid process instance creation request: {details}") from None
-    _single_tenant(parsed.tenantId)
+    _single_tenant(parsed.tenantId or "")
+    if parsed.runtimeInstructions:
+        raise QueryError(
+            400,
+            "runtimeInstructions are not supported by the embedded engine",
+            title="INVALID_ARGUMENT",
+        )
     if not parsed.processDefinitionId and parsed.processDefinitionKey is None:
         raise QueryError(
             400, "Expected either 'processDefinitionId' or 'processDefinitionKey', but none given"
@@ -155,22 +163,23 @@ async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
         )
     except ValueError:
         raise QueryError(400, "'processDefinitionKey' must be a number") from None
+    requested = parsed.processDefinitionVersion
     common: dict[str, Any] = {
         "bpmn_process_id": parsed.processDefinitionId,
         "process_definition_key": definition_key,
-        "version": parsed.processDefinitionVersion if parsed.processDefinitionVersion > 0 else -1,
-        "variables": parsed.variables,
+        "version": requested if requested and requested > 0 else -1,  # -1: the latest
+        "variables": parsed.variables or {},
         "start_instructions": tuple(
-            api.StartInstruction(i.elementId) for i in parsed.startInstructions
+            api.StartInstruction(i.elementId) for i in parsed.startInstructions or ()
         ),
-        "tenant_id": parsed.tenantId,
+        "tenant_id": DEFAULT_TENANT,
     }
     try:
         if parsed.awaitCompletion:
             result = await engine.create_process_instance_with_result(
                 **common,
-                fetch_variables=tuple(parsed.fetchVariables),
-                request_timeout_ms=parsed.requestTimeout,
+                fetch_variables=tuple(parsed.fetchVariables or ()),
+                request_timeout_ms=parsed.requestTimeout or 0,
             )
             variables: dict[str, Any] = result.variables
             created: api.ProcessInstanceCreated | api.ProcessInstanceResult = result

@@ -204,6 +204,22 @@ async def test_deploy_multipart_and_create_instance(client: httpx.AsyncClient) -
     missing = await client.post("/v2/process-instances", json={"processDefinitionId": "missing"})
     assert missing.status_code == 404
     assert (await client.post("/v2/process-instances", json={"variables": []})).status_code == 400
+    from_modeler = await client.post(
+        "/v2/process-instances",
+        json={
+            "processDefinitionId": "order",
+            "variables": None,
+            "tenantId": None,
+            "startInstructions": None,
+            "runtimeInstructions": [],
+        },
+    )
+    assert from_modeler.status_code == 200, from_modeler.text
+    unsupported = await client.post(
+        "/v2/process-instances",
+        json={"processDefinitionId": "order", "runtimeInstructions": [{"type": "x"}]},
+    )
+    assert unsupported.status_code == 400
     other_tenant = await client.post(
         "/v2/process-instances", json={"processDefinitionId": "order", "tenantId": "county-b"}
     )

@@ -674,13 +674,8 @@ async def simulate(
     out: Path,
     progress: Callable[[str, float], None] | None = None,
 ) -> Outcome:
-    from domain.ledger import Ledger
-    from domain.reconciliation import store
-    from shenhou.deploy import deploy_directory
-    from workers.app import build_context, build_worker
-    from workers.ledger_port import LedgerWorkerPort
-    from workers.settings import WorkerSettings
-
+    """Run the month (see the module doc) and return what happened; raises ValueError for a
+    period that is not in the past or not within one month."""
     start = start or default_start()
     period = start.replace(day=1)
     if days < 1 or start + timedelta(days=days) > add_months(period, 1):
@@ -693,8 +688,39 @@ async def simulate(
     say = progress or (lambda _text, _fraction: None)
     workdir.mkdir(parents=True, exist_ok=True)
     out.mkdir(parents=True, exist_ok=True)
+    # the in-process workers read these; restored afterwards (a test runs this in its process)
+    saved = {k: os.environ.get(k) for k in ("SHENHOU_ROLLS_DIR", "SHENHOU_REPORTS_DIR")}
     os.environ["SHENHOU_ROLLS_DIR"] = str(workdir / "rolls")
     os.environ["SHENHOU_REPORTS_DIR"] = str(out)
+    try:
+        return await _simulate(plans, start, days, period, tenth, model, seed, workdir, out, say)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+async def _simulate(
+    plans: list[CasePlan],
+    start: date,
+    days: int,
+    period: date,
+    tenth: datetime,
+    model: BehaviourModel,
+    seed: int,
+    workdir: Path,
+    out: Path,
+    say: Callable[[str, float], None],
+) -> Outcome:
+    from domain.ledger import Ledger
+    from domain.reconciliation import store
+    from shenhou.deploy import deploy_directory
+    from workers.app import build_context, build_worker
+    from workers.ledger_port import LedgerWorkerPort
+    from workers.settings import WorkerSettings
+
     system = System(workdir)
     async with httpx.AsyncClient(timeout=60) as http:
         try:

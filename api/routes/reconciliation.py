@@ -1,5 +1,6 @@
 """Monthly reconciliation (月对账): the template, the units' uploads, the payment rolls, runs.
 
+* ``GET /reconciliation/rules`` — the cross-check rules with their names and reasons.
 * ``GET /reconciliation/template.csv`` / ``.xlsx`` — the standard template (标准样本).
 * ``POST /reconciliation/tables/{unit}/{month}`` — a unit's monthly table (CSV or XLSX). Every
   row is validated; any bad row refuses the whole file (422 with one error per row and column)
@@ -38,6 +39,7 @@ from domain.enums import RECONCILING_UNITS, Unit
 from domain.reconciliation import store
 from domain.reconciliation.importer import parse_unit_table
 from domain.reconciliation.rolls import ROLL_SOURCES, FileRejected, RowError, import_roll_csv
+from domain.reconciliation.rules import RULES
 from domain.reconciliation.service import roll_path, rolls_dir, run_month
 from domain.reconciliation.template import template_csv, template_xlsx
 
@@ -120,6 +122,14 @@ def _acting_role(principal: Principal, unit: Unit) -> str:
     if "supervisor" in principal.roles:
         return "supervisor"
     raise forbidden(f"无权上传{unit.label_zh}的月度表", f"you may not upload {unit.value}'s table")
+
+
+@router.get("/rules", summary="对账规则 / the cross-check rules, named and explained")
+async def rules(principal: Anyone) -> list[dict[str, str]]:
+    return [
+        {"code": r.code, "title_zh": r.title_zh, "title_en": r.title_en, "why": r.why}
+        for r in RULES
+    ]
 
 
 @router.get("/template.csv", summary="标准样本（CSV） / the template as CSV")

@@ -31,6 +31,8 @@ def test_template_downloads(api: Api) -> None:
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert sheet["A1"].value == "姓名"
     assert api.get("/reconciliation/template.csv").status_code == 401
+    rules = api.get("/reconciliation/rules", "t-police").json()
+    assert "paid-after-death" in {r["code"] for r in rules} and all(r["why"] for r in rules)
 
 
 def test_table_upload_all_or_nothing_and_by_its_unit(api: Api) -> None:

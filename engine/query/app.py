@@ -21,6 +21,7 @@ from engine.query import commands
 from engine.query.element_instances import ELEMENT_INSTANCES
 from engine.query.incidents import INCIDENTS
 from engine.query.jobs import JOBS
+from engine.query.operations import operation_routes
 from engine.query.problems import QueryError, problem
 from engine.query.process_definitions import PROCESS_DEFINITIONS, XML_SQL
 from engine.query.process_instances import PROCESS_INSTANCES
@@ -109,6 +110,7 @@ def create_query_app(
         Route("/v2/process-instances", guarded(create_instance), methods=["POST"]),
         Route("/v2/process-definitions/{key}/xml", guarded(definition_xml), methods=["GET"]),
     ]
+    routes += operation_routes(engine, guarded, _json_body)
     for path, resource in SEARCHABLE.items():
         routes.append(Route(f"/v2/{path}/search", search_endpoint(resource), methods=["POST"]))
         routes.append(Route(f"/v2/{path}/{{key}}", get_endpoint(resource), methods=["GET"]))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import grpc
 import httpx
 import pytest
+from pyzeebe.proto import gateway_pb2 as pb
+from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
 from tests.engine.e2e import models
 from tests.engine.e2e.harness import EngineProcess
@@ -71,3 +74,86 @@ def test_metrics_count_the_engines_work(engine_proc: EngineProcess) -> None:
     assert "zeebe_engine_process_instances_active" in samples
     assert "zeebe_engine_incidents_active" in samples
     assert "zeebe_engine_process_instances_completed" in samples
+
+
+def test_rest_operations_drive_real_instances(engine_proc: EngineProcess) -> None:
+    base = f"{engine_proc.http_url}/v2"
+    for name, xml in (
+        ("rest-op.bpmn", models.one_task("rest-op", "rest-op", retries=1)),
+        ("rest-msg.bpmn", models.message_wait("rest-msg", "rest-paid")),
+    ):
+        deployed = httpx.post(
+            f"{base}/deployments", files=[("resources", (name, xml, "application/xml"))]
+        )
+        assert deployed.status_code == 200, deployed.text
+
+    def start(pid: str, variables: dict[str, object]) -> str:
+        created = httpx.post(
+            f"{base}/process-instances", json={"processDefinitionId": pid, "variables": variables}
+        )
+        assert created.status_code == 200, created.text
+        key: str = created.json()["processInstanceKey"]
+        return key
+
+    # a job failed to an incident, retried with PATCH, resolved, completed — all over REST
+    first = start("rest-op", {})
+    (job,) = engine_proc.wait_search("jobs", {"processInstanceKey": first})
+    with grpc.insecure_channel(engine_proc.grpc_address) as channel:  # REST has no activation here
+        activated = [
+            j.key
+            for answer in GatewayStub(channel).ActivateJobs(
+                pb.ActivateJobsRequest(
+                    type="rest-op",
+                    worker="w",
+                    timeout=60_000,
+                    maxJobsToActivate=1,
+                    requestTimeout=5_000,
+                ),
+                timeout=10,
+            )
+            for j in answer.jobs
+        ]
+    assert activated == [int(job["jobKey"])]
+    failed = httpx.post(
+        f"{base}/jobs/{job['jobKey']}/failure",
+        json={"retries": 0, "errorMessage": "registry offline"},
+    )
+    assert failed.status_code == 204, failed.text
+    (incident,) = engine_proc.wait_search(
+        "incidents", {"processInstanceKey": first, "state": "ACTIVE"}
+    )
+    assert (
+        httpx.patch(f"{base}/jobs/{job['jobKey']}", json={"changeset": {"retries": 1}}).status_code
+        == 204
+    )
+    assert httpx.post(f"{base}/incidents/{incident['incidentKey']}/resolution").status_code == 204
+    engine_proc.wait_search(
+        "incidents", {"incidentKey": incident["incidentKey"], "state": "RESOLVED"}
+    )
+    # Zeebe completes a job that is activatable as well as an activated one
+    assert (
+        httpx.post(
+            f"{base}/jobs/{job['jobKey']}/completion", json={"variables": {"done": True}}
+        ).status_code
+        == 204
+    )
+    engine_proc.wait_search(
+        "process-instances", {"processInstanceKey": first, "state": "COMPLETED"}
+    )
+
+    # messages and cancellation
+    waiting = start("rest-msg", {"orderId": "r-1"})
+    other = start("rest-msg", {"orderId": "r-2"})
+    published = httpx.post(
+        f"{base}/messages/publication",
+        json={"name": "rest-paid", "correlationKey": "r-1", "timeToLive": 0},
+    )
+    assert published.status_code == 200 and published.json()["messageKey"]
+    engine_proc.wait_search(
+        "process-instances", {"processInstanceKey": waiting, "state": "COMPLETED"}
+    )
+    assert httpx.post(f"{base}/process-instances/{other}/cancellation").status_code == 204
+    engine_proc.wait_search(
+        "process-instances", {"processInstanceKey": other, "state": "TERMINATED"}
+    )
+    assert httpx.post(f"{base}/process-instances/{other}/cancellation").status_code == 404

@@ -240,3 +240,60 @@ async def test_element_instances_show_where_an_instance_stands(client: httpx.Asy
     assert item["elementId"] == "task" and item["type"] == "SERVICE_TASK"
     assert item["hasIncident"] is True and item["incidentKey"] == "200"
     assert item["processDefinitionId"] == "order" and item["tenantId"] == "<default>"
+
+
+async def test_operations_call_the_engine_and_answer_like_camunda(tmp_path: Path) -> None:
+    engine = FakeEngine()
+    app = create_query_app(engine, tmp_path / "none.db", grpc_host="h", grpc_port=1)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://q"
+    ) as client:
+        assert (await client.post("/v2/process-instances/42/cancellation")).status_code == 204
+        answer = await client.put(
+            "/v2/element-instances/8/variables", json={"variables": {"v": 1}, "local": True}
+        )
+        assert answer.status_code == 204
+        answer = await client.post("/v2/jobs/5/completion", json={"variables": {"ok": True}})
+        assert answer.status_code == 204
+        answer = await client.post(
+            "/v2/jobs/5/failure", json={"retries": 2, "errorMessage": "x", "retryBackOff": 100}
+        )
+        assert answer.status_code == 204
+        answer = await client.patch("/v2/jobs/5", json={"changeset": {"retries": 3, "timeout": 9}})
+        assert answer.status_code == 204
+        published = await client.post(
+            "/v2/messages/publication", json={"name": "m", "correlationKey": "c", "timeToLive": 1}
+        )
+        assert published.json() == {"messageKey": "555", "tenantId": "<default>"}
+        signal = await client.post("/v2/signals/broadcast", json={"signalName": "s"})
+        assert signal.json() == {"signalKey": "556", "tenantId": "<default>"}
+    assert engine.calls[:6] == [
+        ("cancel", 42),
+        ("set_variables", (8, {"v": 1}, True)),
+        ("complete", (5, {"ok": True})),
+        ("fail", (5, 2, "x", 100)),
+        ("retries", (5, 3)),
+        ("timeout", (5, 9)),
+    ]
+    assert engine.calls[6][0] == "publish" and engine.calls[6][1]["time_to_live_ms"] == 1
+    assert engine.calls[7] == ("signal", "s")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("POST", "/v2/jobs/404/completion", {}, 404),
+        ("POST", "/v2/jobs/1/error", {"errorCode": "E"}, 409),
+        ("POST", "/v2/jobs/1/error", {}, 400),
+        ("POST", "/v2/incidents/1/resolution", None, 503),
+        ("PATCH", "/v2/jobs/1", {"changeset": {}}, 400),
+        ("POST", "/v2/jobs/abc/completion", {}, 400),
+        ("POST", "/v2/messages/publication", {"name": "m", "tenantId": "county-b"}, 400),
+    ],
+)
+async def test_operation_errors_are_problems(
+    client: httpx.AsyncClient, method: str, path: str, body: Any, status: int
+) -> None:
+    answer = await client.request(method, path, json=body)
+    assert answer.status_code == status, answer.text
+    assert answer.json()["status"] == status and answer.json()["detail"]

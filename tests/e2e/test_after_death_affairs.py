@@ -118,6 +118,7 @@ def test_normal_case_from_report_to_closed_with_every_action_once(system: System
         (Unit.HRSS, ActionKind.PENSION_STOPPED),
         (Unit.HRSS, ActionKind.SURVIVOR_BENEFITS),
         (Unit.DPF, ActionKind.DISABILITY_CARD_CANCELLED),
+        (Unit.HOTLINE, ActionKind.FAMILY_NOTIFIED_COMPLETE),
     } | {(Unit(u), ActionKind.DIRECTIVE_ACKNOWLEDGED) for u in units}
     assert set(actions) == expected
     assert len(system.notices(case_id, "death_summary")) == 1

@@ -139,6 +139,8 @@ async def test_family_notice_goes_to_the_family_phone_once(
     assert len(sent) == 1
     assert sent[0]["recipients"] == [case.family_contact.phone]
     assert "/family/" in str(sent[0]["text"])
+    told = ledger.find_action(case.id, Unit.HOTLINE, ActionKind.FAMILY_NOTIFIED_COMPLETE)
+    assert told is not None
 
 
 async def test_escalation_is_recorded_once_per_reason(

@@ -9,12 +9,15 @@ import structlog
 from pyzeebe import Job, ZeebeTaskRouter
 
 from domain.certificate import reporting_deadline
-from domain.enums import CertificateForm, IssueKind, Unit
+from domain.enums import ActionKind, CertificateForm, IssueKind, Unit
+from domain.models import DepartmentAction
 from workers.context import Context, case_id_of
 from workers.notices import unit_recipient
 from workers.tasks import add_task, new_router
 
 log = structlog.get_logger(__name__)
+
+FAMILY_DONE_TEMPLATE = "case_closed"
 
 
 async def send(ctx: Context, job: Job) -> dict[str, Any]:
@@ -41,7 +44,7 @@ async def send(ctx: Context, job: Job) -> dict[str, Any]:
                 log.info("no family contact; family notice not sent", case_id=case.id)
                 continue
             phone = case.family_contact.phone
-            await ctx.notices.send_once(
+            notice = await ctx.notices.send_once(
                 template,
                 "family",
                 fields,
@@ -50,6 +53,17 @@ async def send(ctx: Context, job: Job) -> dict[str, Any]:
                 phones=(phone,),
                 occurrence=str(job.element_instance_key),
             )
+            if template == FAMILY_DONE_TEMPLATE:
+                # 12345 told the family that everything is done: a step of the case itself.
+                await ctx.ledger.record_action(
+                    DepartmentAction(
+                        case_id=case.id,
+                        unit=Unit.HOTLINE,
+                        action=ActionKind.FAMILY_NOTIFIED_COMPLETE,
+                        done_at=notice.sent_at,
+                        details={"channel": notice.channel.value},
+                    )
+                )
         else:
             unit = Unit(target)
             await ctx.notices.send_once(

@@ -228,5 +228,6 @@ class System:
 
     def incidents(self) -> list[dict[str, Any]]:
         response = httpx.post(f"http://{self.http}/v2/incidents/search", json={}, timeout=5)
-        items: list[dict[str, Any]] = response.json().get("items", [])
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()["items"]
         return items

@@ -180,11 +180,21 @@ def test_a_unit_that_is_not_allowed_gets_403(system: System) -> None:
     assert response.json()["message_en"].startswith("role not allowed")
 
 
-def test_missed_24h_certificate_is_escalated(system: System) -> None:
+def test_unacknowledged_directive_is_chased_and_a_missed_24h_certificate_escalated(
+    system: System,
+) -> None:
     """Moves the engine clock: keep it last in the module (other cases escalate too)."""
     case_id = report(system, 107)["case_id"]
     directed(system, case_id)
-    system.advance(hours=18, minutes=1)
+    system.post(f"/cases/{case_id}/acknowledgements", "t-police", {"unit": "police"})
+    system.advance(hours=1, minutes=1)
+    [chase] = wait_for(lambda: system.notices(case_id, "acknowledgement_chase"), what="chase")
+    assert "民政" in chase["text"] and "公安" not in chase["text"]
+    system.advance(hours=3)
+    wait_for(
+        lambda: "directive-unacknowledged" in system.escalations(case_id), what="4 h escalation"
+    )
+    system.advance(hours=14)  # 18 h after the directive
     wait_for(lambda: len(system.notices(case_id, "certificate_reminder")) == 1, what="18 h")
     system.advance(hours=4)
     wait_for(lambda: len(system.notices(case_id, "certificate_reminder")) == 2, what="22 h")

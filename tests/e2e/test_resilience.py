@@ -89,3 +89,34 @@ def test_deregistration_deadline_reminder(
     assert (
         system.ledger.find_action(case_id, Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION) is None
     )
+
+
+@pytest.fixture
+def outside_police() -> Iterator[RecordingServer]:
+    refusal = {
+        "code": "HOUSEHOLD_NOT_IN_COUNTY",
+        "message": "户籍不在本县",
+        "variables": {"householdRegistrationPlace": "330203"},
+    }
+    with recording_server(Answer(status=422, body=refusal)) as server:
+        yield server
+
+
+def test_household_registered_elsewhere_is_forwarded(
+    tmp_path: Path, outside_police: RecordingServer
+) -> None:
+    system = System(tmp_path, SHENHOU_DEPT_POLICE_URL=outside_police.url).start()
+    try:
+        case_id = report(system, 203)["case_id"]
+        directed(system, case_id)
+        certify(system, case_id)
+        [forward] = wait_for(
+            lambda: system.notices(case_id, "deregistration_forward"), what="forwarded"
+        )
+        assert "330203" in forward["text"]
+        assert system.incidents() == []  # a BPMN error the diagram handles, not an incident
+    except BaseException:
+        print(system.logs())
+        raise
+    finally:
+        system.stop()

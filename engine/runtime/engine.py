@@ -177,15 +177,12 @@ class Engine:
     def _after_commit(self, m: Machine) -> None:
         for pi_key, (end_state, variables) in m.finished_instances.items():
             waiters = self._waiters.pop(pi_key, None)
-            result: Any = variables
             if end_state != "COMPLETED":
-                result = EngineError(
-                    ErrorCode.FAILED_PRECONDITION,
-                    f"Expected the process instance '{pi_key}' to complete, but it was "
-                    "terminated (cancelled or ended by a modification) before it completed",
-                )
+                # As Zeebe: a terminated instance sends no result; the request is forgotten and
+                # its caller is answered DEADLINE_EXCEEDED when its request timeout runs out.
+                continue
             for loop, fut in waiters or ():
-                loop.call_soon_threadsafe(_set_result, fut, result)
+                loop.call_soon_threadsafe(_set_result, fut, variables)
 
     # ------------------------------------------------------------------ deployment
 

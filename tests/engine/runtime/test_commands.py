@@ -253,16 +253,21 @@ async def test_multiple_processes_in_one_resource(engine: Engine) -> None:
     assert sorted(p.bpmn_process_id for p in d.processes) == ["one", "two"]
 
 
-async def test_create_with_result_fails_when_instance_is_cancelled(engine: Engine) -> None:
+async def test_create_with_result_of_a_cancelled_instance_times_out_as_zeebe(
+    engine: Engine,
+) -> None:
+    # Zeebe sends a result only when the instance completes; a terminated instance's request is
+    # forgotten and its caller gets DEADLINE_EXCEEDED at its request timeout.
     await engine.deploy([("p.bpmn", _simple())])
     waiting = asyncio.create_task(
-        engine.create_process_instance_with_result(bpmn_process_id="p", request_timeout_ms=5_000)
+        engine.create_process_instance_with_result(bpmn_process_id="p", request_timeout_ms=300)
     )
     job = await _wait_job(engine, "work")
     await engine.cancel_process_instance(job.process_instance_key)
+    assert job.process_instance_key not in engine._waiters  # forgotten, nothing leaks
     with pytest.raises(EngineError) as err:
         await waiting
-    assert err.value.code == ErrorCode.FAILED_PRECONDITION
+    assert err.value.code == ErrorCode.DEADLINE_EXCEEDED
 
 
 async def test_modify_terminating_the_last_element_terminates_the_instance(engine: Engine) -> None:

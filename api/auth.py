@@ -18,12 +18,16 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import httpx
 import jwt
+import structlog
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import Problem
 from api.settings import ROLES, ApiSettings, StaticToken
+
+log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,35 @@ class TokenVerifier:
 
     @property
     def jwt_enabled(self) -> bool:
-        return self._jwks is not None or bool(self._settings.shenhou_jwt_public_key)
+        settings = self._settings
+        return (
+            self._jwks is not None
+            or bool(settings.shenhou_jwt_public_key)
+            or (settings.shenhou_oidc_discovery and bool(settings.shenhou_jwt_issuer))
+        )
+
+    async def _jwks_client(self) -> jwt.PyJWKClient | None:
+        """The JWKS client; with OIDC discovery its URL is read once from the issuer's
+        ``/.well-known/openid-configuration`` (``jwks_uri``)."""
+        settings = self._settings
+        if self._jwks is None and settings.shenhou_oidc_discovery and settings.shenhou_jwt_issuer:
+            url = settings.shenhou_jwt_issuer.rstrip("/") + "/.well-known/openid-configuration"
+            try:
+                async with httpx.AsyncClient(timeout=10) as client:
+                    response = await client.get(url)
+                    response.raise_for_status()
+                    jwks_uri = str(response.json()["jwks_uri"])
+            except (httpx.HTTPError, ValueError, KeyError) as error:
+                log.warning("OIDC discovery failed", url=url, error=type(error).__name__)
+                raise Problem(
+                    503,
+                    "oidc_unavailable",
+                    "身份认证服务暂不可用",
+                    "the identity provider cannot be reached",
+                    headers={"Retry-After": "5"},
+                ) from None
+            self._jwks = jwt.PyJWKClient(jwks_uri, cache_keys=True)
+        return self._jwks
 
     async def verify(self, token: str) -> Principal:
         for known, entry in self._static.items():
@@ -78,9 +110,10 @@ class TokenVerifier:
     async def _verify_jwt(self, token: str) -> Principal:
         settings = self._settings
         try:
-            if self._jwks is not None:
+            jwks = await self._jwks_client()
+            if jwks is not None:
                 # PyJWKClient fetches (and caches) the JWKS synchronously; keep it off the loop.
-                key: Any = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key
+                key: Any = (await asyncio.to_thread(jwks.get_signing_key_from_jwt, token)).key
             else:
                 key = settings.shenhou_jwt_public_key
             claims = jwt.decode(
@@ -94,6 +127,14 @@ class TokenVerifier:
                     "verify_aud": bool(settings.shenhou_jwt_audience),
                 },
             )
+        except jwt.PyJWKClientConnectionError:
+            raise Problem(
+                503,
+                "oidc_unavailable",
+                "身份认证服务暂不可用",
+                "the identity provider's keys cannot be fetched",
+                headers={"Retry-After": "5"},
+            ) from None
         except jwt.ExpiredSignatureError:
             raise unauthorized("令牌已过期", "token expired") from None
         except (jwt.PyJWTError, ValueError) as error:

@@ -51,6 +51,8 @@ class ApiSettings(BaseSettings):
     shenhou_jwt_jwks_url: str | None = None
     shenhou_jwt_public_key: str | None = None
     shenhou_jwt_issuer: str | None = None
+    # Find the JWKS from the issuer's OpenID configuration (when no JWKS URL is given).
+    shenhou_oidc_discovery: bool = False
     shenhou_jwt_audience: str | None = None
     shenhou_jwt_algorithms: list[str] = Field(default_factory=lambda: ["RS256", "ES256"])
     # Claim names: roles as a list claim, townships as a list claim (absent = county-wide).

@@ -129,3 +129,47 @@ def test_jwt_roles_outside_the_known_set_are_ignored(
         response = client.get("/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
     assert response.json()["roles"] == ["police"]
+
+
+def test_oidc_discovery_finds_the_jwks(rsa_key: rsa.RSAPrivateKey, tmp_path: Path) -> None:
+    from tests.workers.recording_server import Recorded
+
+    with recording_server() as idp:
+
+        def answer(request: Recorded) -> Answer:
+            if request.path == "/.well-known/openid-configuration":
+                return Answer(body={"issuer": idp.url, "jwks_uri": f"{idp.url}/keys"})
+            if request.path == "/keys":
+                return Answer(body=_jwks(rsa_key))
+            return Answer(status=404)
+
+        idp.responder = answer
+        settings = ApiSettings(
+            shenhou_jwt_issuer=idp.url,
+            shenhou_oidc_discovery=True,
+            shenhou_jwt_audience="shenhou",
+            zeebe_address="127.0.0.1:1",
+            database_url=f"sqlite:///{tmp_path}/ledger.db",
+        )
+        with live_api(settings) as client:
+            token = _token(rsa_key, iss=idp.url)
+            response = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    assert [r.path for r in idp.requests] == ["/.well-known/openid-configuration", "/keys"]
+
+
+def test_unreachable_identity_provider_is_503_not_401(
+    rsa_key: rsa.RSAPrivateKey, tmp_path: Path
+) -> None:
+    with recording_server() as idp:
+        dead = idp.url
+    settings = ApiSettings(
+        shenhou_jwt_jwks_url=f"{dead}/keys",
+        zeebe_address="127.0.0.1:1",
+        database_url=f"sqlite:///{tmp_path}/ledger.db",
+    )
+    with live_api(settings) as client:
+        token = _token(rsa_key, aud=None)
+        response = client.get("/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 503
+    assert response.json()["code"] == "oidc_unavailable"

@@ -7,6 +7,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.model.elements import Process
+from engine.model.namespaces import ZEEBE, local_name
+from engine.model.xml_safety import load_xml
+
+
+def decision_version_tags(dmn_xml: str) -> dict[str, str]:
+    """``zeebe:versionTag`` of each decision of a deployed DMN resource (decision id → tag)."""
+    root = load_xml(dmn_xml.encode(), "decision requirements")
+    tags: dict[str, str] = {}
+    for decision in root:
+        if not isinstance(decision.tag, str) or local_name(decision) != "decision":
+            continue
+        for ext in decision:
+            if not isinstance(ext.tag, str) or local_name(ext) != "extensionElements":
+                continue
+            for tag in ext.iterchildren(f"{{{ZEEBE}}}versionTag"):
+                value = (tag.get("value") or "").strip()
+                if value:
+                    tags[decision.get("id") or ""] = value
+    return tags
 
 
 @dataclass(slots=True, eq=False)
@@ -66,6 +85,13 @@ class DecisionRequirements:
     tenant: str
     deployed_at: int
     graph: Any
+    # decision id → zeebe:versionTag, read from ``xml`` on first use (bindingType=versionTag)
+    _version_tags: dict[str, str] | None = None
+
+    def version_tags(self) -> dict[str, str]:
+        if self._version_tags is None:
+            self._version_tags = decision_version_tags(self.xml)
+        return self._version_tags
 
     def row(self) -> tuple[object, ...]:
         return (
@@ -174,6 +200,57 @@ class Definitions:
                 self.latest[ident] = max(others, key=lambda d: d.version)
             else:
                 del self.latest[ident]
+
+    def in_deployment(
+        self, tenant: str, bpmn_process_id: str, deployment_key: int
+    ) -> ProcessDefinition | None:
+        """The version of a process from the given deployment (``bindingType=deployment``)."""
+        for d in self.by_key.values():
+            if (
+                d.deployment_key == deployment_key
+                and d.bpmn_process_id == bpmn_process_id
+                and d.tenant == tenant
+            ):
+                return d
+        return None
+
+    def with_version_tag(
+        self, tenant: str, bpmn_process_id: str, version_tag: str
+    ) -> ProcessDefinition | None:
+        """The latest version carrying ``zeebe:versionTag`` ``version_tag`` (``bindingType=
+        versionTag``). Parses the candidates' stored models on first use."""
+        tagged = [
+            d
+            for d in self.by_key.values()
+            if d.bpmn_process_id == bpmn_process_id
+            and d.tenant == tenant
+            and d.process.version_tag == version_tag
+        ]
+        return max(tagged, key=lambda d: d.version) if tagged else None
+
+    def decision_in_deployment(
+        self, tenant: str, decision_id: str, deployment_key: int
+    ) -> DecisionDefinition | None:
+        for d in self.decisions.values():
+            if (
+                d.decision_id == decision_id
+                and d.tenant == tenant
+                and self.drgs[d.drg_key].deployment_key == deployment_key
+            ):
+                return d
+        return None
+
+    def decision_with_version_tag(
+        self, tenant: str, decision_id: str, version_tag: str
+    ) -> DecisionDefinition | None:
+        tagged = [
+            d
+            for d in self.decisions.values()
+            if d.decision_id == decision_id
+            and d.tenant == tenant
+            and self.drgs[d.drg_key].version_tags().get(decision_id) == version_tag
+        ]
+        return max(tagged, key=lambda d: d.version) if tagged else None
 
     def find(
         self, tenant: str, bpmn_process_id: str, version: int = -1

@@ -35,12 +35,22 @@ class DecisionBehavior:
     # ------------------------------------------------------------------ deployment
 
     def deploy(
-        self, name: str, xml: str, checksum: str, graph: Any, tenant: str, deployment_key: int
+        self,
+        name: str,
+        xml: str,
+        checksum: str,
+        graph: Any,
+        tenant: str,
+        deployment_key: int,
+        *,
+        new_version: bool = True,
     ) -> tuple[DeployedDecisionRequirements, list[DeployedDecision]]:
+        """A new version unless ``new_version`` is false and this is the latest version again
+        (the deployment decides: see ``commands.deployment``)."""
         defs = self.s.definitions
         ident = (tenant, graph.id)
         latest = defs.latest_drg.get(ident)
-        if latest is not None and latest.checksum == checksum:
+        if not new_version and latest is not None:
             existing = [d for d in defs.decisions.values() if d.drg_key == latest.key]
             return self._deployed(latest, existing)
         m = self.m

@@ -16,6 +16,9 @@ from engine.api import (
     ErrorCode,
 )
 from engine.model.elements import (
+    BindingType,
+    BusinessRuleTask,
+    CallActivity,
     Process,
 )
 from engine.runtime.definitions import ProcessDefinition
@@ -50,6 +53,10 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
                     f"'{res.name}'",
                 )
             seen[process.id] = res.name
+    _check_deployment_bindings(resources)
+    # As Zeebe (8.6+): when any resource of a deployment is new or changed, every resource of it
+    # gets a new version, so that ``bindingType="deployment"`` always finds its siblings.
+    all_duplicates = all(_is_duplicate(m, res, tenant) for res in resources)
     deployment_key = s.new_key()
     deployed: list[DeployedProcess] = []
     drgs: list[DeployedDecisionRequirements] = []
@@ -57,18 +64,20 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
     for res in resources:
         if res.graph is not None:
             drg, decs = m.decisions.deploy(
-                res.name, res.xml, res.checksum, res.graph, tenant, deployment_key
+                res.name,
+                res.xml,
+                res.checksum,
+                res.graph,
+                tenant,
+                deployment_key,
+                new_version=not all_duplicates,
             )
             drgs.append(drg)
             decisions.extend(decs)
         for process in res.processes:
             ident = (tenant, process.id)
             latest = s.definitions.latest.get(ident)
-            if (
-                latest is not None
-                and latest.checksum == res.checksum
-                and (latest.resource_name == res.name)
-            ):
+            if all_duplicates and latest is not None:
                 deployed.append(
                     DeployedProcess(
                         latest.bpmn_process_id,
@@ -143,6 +152,61 @@ def deploy(m: Machine, resources: Sequence[ParsedResource], tenant: str) -> Depl
         decision_requirements=drgs,
         tenant_id=tenant,
     )
+
+
+def _is_duplicate(m: Machine, res: ParsedResource, tenant: str) -> bool:
+    """Zeebe's duplicate test: same resource name and checksum as the latest version."""
+    defs = m.s.definitions
+    if res.graph is not None:
+        drg = defs.latest_drg.get((tenant, res.graph.id))
+        if drg is None or drg.checksum != res.checksum or drg.resource_name != res.name:
+            return False
+    for process in res.processes:
+        latest = defs.latest.get((tenant, process.id))
+        if latest is None or latest.checksum != res.checksum or latest.resource_name != res.name:
+            return False
+    return True
+
+
+def _check_deployment_bindings(resources: Sequence[ParsedResource]) -> None:
+    """As Zeebe: a static call activity / business rule task target bound with
+    ``bindingType="deployment"`` must be part of the same deployment."""
+    process_ids = {p.id for res in resources for p in res.processes}
+    decision_ids = {d for res in resources if res.graph is not None for d in res.graph.decisions}
+    problems: list[str] = []
+    for res in resources:
+        for process in res.processes:
+            for el in process.elements.values():
+                if isinstance(el, CallActivity):
+                    ce = el.called_element
+                    if (
+                        ce.binding_type is BindingType.DEPLOYMENT
+                        and not ce.process_id.is_feel
+                        and ce.process_id.source not in process_ids
+                    ):
+                        problems.append(
+                            f"'{res.name}': Element '{el.id}': expected to find process with id "
+                            f"'{ce.process_id.source}' in the current deployment "
+                            "(bindingType 'deployment'), but not found"
+                        )
+                elif isinstance(el, BusinessRuleTask) and el.called_decision is not None:
+                    cd = el.called_decision
+                    if (
+                        cd.binding_type is BindingType.DEPLOYMENT
+                        and not cd.decision_id.is_feel
+                        and cd.decision_id.source not in decision_ids
+                    ):
+                        problems.append(
+                            f"'{res.name}': Element '{el.id}': expected to find decision with id "
+                            f"'{cd.decision_id.source}' in the current deployment "
+                            "(bindingType 'deployment'), but not found"
+                        )
+    if problems:
+        raise EngineError(
+            ErrorCode.INVALID_ARGUMENT,
+            "Expected to deploy new resources, but encountered the following errors:\n"
+            + "\n".join(problems),
+        )
 
 
 def delete_resource(m: Machine, key: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from engine.model.elements import BindingType
 from engine.runtime.expressions import StepFailure, to_json
 from engine.runtime.processors.base import ActivityProcessor
 
@@ -45,8 +46,9 @@ class ScriptTaskProcessor(JobTaskProcessor):
 
 
 class BusinessRuleTaskProcessor(JobTaskProcessor):
-    """With a job: like a service task. With ``zeebe:calledDecision``: evaluate the latest
-    version of the decision with the task's variables and complete with ``resultVariable``.
+    """With a job: like a service task. With ``zeebe:calledDecision``: evaluate the decision
+    version its ``bindingType`` names (latest, the one deployed with this process, or the latest
+    with a ``versionTag``) with the task's variables and complete with ``resultVariable``.
     No such decision → CALLED_DECISION_ERROR incident; evaluation failure →
     DECISION_EVALUATION_ERROR incident (both retried when resolved)."""
 
@@ -57,11 +59,31 @@ class BusinessRuleTaskProcessor(JobTaskProcessor):
             return
         ctx = m.context(ei)
         decision_id = m.expr.string(called.decision_id, ctx)
-        decision = m.s.definitions.latest_decision.get((m.tenant_of(ei), decision_id))
+        defs = m.s.definitions
+        tenant = m.tenant_of(ei)
+        if called.binding_type is BindingType.DEPLOYMENT:
+            deployment_key = defs.by_key[ei.def_key].deployment_key
+            decision = defs.decision_in_deployment(tenant, decision_id, deployment_key)
+            missing = (
+                f"Expected to evaluate decision with id '{decision_id}' with binding type "
+                f"'deployment', but no such decision found in the deployment with key "
+                f"{deployment_key} which contained the current process"
+            )
+        elif called.binding_type is BindingType.VERSION_TAG:
+            decision = defs.decision_with_version_tag(tenant, decision_id, called.version_tag or "")
+            missing = (
+                f"Expected to evaluate decision with id '{decision_id}' and version tag "
+                f"'{called.version_tag}', but no such decision found"
+            )
+        else:
+            decision = defs.latest_decision.get((tenant, decision_id))
+            missing = (
+                f"Expected to evaluate decision '{decision_id}', but no decision found for id "
+                f"'{decision_id}'"
+            )
         if decision is None:
             raise StepFailure(
-                f"Expected to evaluate decision '{decision_id}', but no decision found for id "
-                f"'{decision_id}' (business rule task '{el.id}')",
+                f"{missing} (business rule task '{el.id}')",
                 "CALLED_DECISION_ERROR",
             )
         evaluation = m.decisions.evaluate(decision, ctx, ei.pi_key)

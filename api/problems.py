@@ -7,14 +7,19 @@ Body shape: ``{"code": ..., "message_zh": ..., "message_en": ..., "errors": [...
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from domain.errors import DomainError
+from domain.logs import mask_text
+
+log = structlog.get_logger(__name__)
 
 
 class FieldProblem(BaseModel):
@@ -169,6 +174,24 @@ def install_problem_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ValidationError)
         problem = validation_problem([dict(e) for e in exc.errors()])
         return JSONResponse(problem.body(), status_code=422)
+
+    @app.middleware("http")
+    async def unexpected_errors(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # An unexpected error must not reach the server's traceback logging: tracebacks show
+        # local values (names, ID numbers). Log a masked one-liner and answer 500 in both
+        # languages instead.
+        try:
+            return await call_next(request)
+        except Exception as error:
+            log.error(
+                "unexpected error",
+                path=request.url.path,
+                error=mask_text(f"{type(error).__name__}: {error}")[:300],
+            )
+            problem = Problem(500, "internal_error", "服务器内部错误", "internal server error")
+            return JSONResponse(problem.body(), status_code=500)
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(ValidationError, on_model_validation)

@@ -13,15 +13,16 @@ from contextlib import contextmanager
 
 import httpx
 import uvicorn
+from fastapi import FastAPI
 
 from api.app import create_app
 from api.settings import ApiSettings
 
 
 @contextmanager
-def live_api(settings: ApiSettings) -> Iterator[httpx.Client]:
+def live_api(settings: ApiSettings, app: FastAPI | None = None) -> Iterator[httpx.Client]:
     config = uvicorn.Config(
-        create_app(settings),
+        app or create_app(settings),
         host="127.0.0.1",
         port=0,
         log_config=None,

@@ -16,7 +16,7 @@ from domain.deadlines import (
     report_lateness,
     working_days_deadline,
 )
-from domain.enums import ActionKind, CaseStage, CaseStatus, Unit
+from domain.enums import ActionKind, CaseStage, CaseStatus, IdType, Unit
 from domain.models import DepartmentAction, ProfileFlags
 from workers.context import Context, case_id_of, feel, time_var, var
 from workers.notices import unit_recipient
@@ -37,8 +37,13 @@ def profile_of(job: Job) -> ProfileFlags:
     )
 
 
-def needs(profile: ProfileFlags) -> dict[str, bool]:
+def needs(profile: ProfileFlags, *, id_type: str = "citizen_id") -> dict[str, bool]:
+    """The downstream branches to run. Only a citizen-ID holder has a household registration
+    (户口) to cancel: passports and permits belong to other registers, and an unidentified
+    body or unregistered infant has none."""
     required = profile.required_downstream()
+    if id_type != IdType.CITIZEN_ID.value:
+        required = required - {(Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)}
     return {
         "needsCremation": (Unit.FUNERAL_HOME, ActionKind.CREMATION) in required,
         "needsHouseholdDeregistration": (Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)
@@ -88,7 +93,7 @@ async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
     return {
         "reportLatenessMinutes": int(lateness.total_seconds() // 60),
         "reportLate": not is_report_on_time(died_at, reported_at),
-        **needs(profile_of(job)),
+        **needs(profile_of(job), id_type=str(var(job, "idType") or "citizen_id")),
         "householdDeregistrationDueAt": feel(due),
         "householdDeregistrationReminderAt": feel(due - HOUSEHOLD_REMINDER_BEFORE),
         "paymentStopDueAt": feel(payment_stop_due(died_at, reported_at)),

@@ -277,3 +277,11 @@ async def test_two_actions_of_one_task_are_two_department_requests(
     assert variables["welfareStoppedAt"].endswith("+08:00")
     references = {a.reference for a in ledger.actions_for(case.id)}
     assert references == {"MZ-welfare_stopped", "MZ-funeral_subsidy"}
+
+
+def test_household_deregistration_only_for_citizen_id_holders() -> None:
+    from workers.hotline import needs
+
+    assert needs(ProfileFlags(), id_type="none")["needsHouseholdDeregistration"] is False
+    assert needs(ProfileFlags(), id_type="citizen_id")["needsHouseholdDeregistration"] is True
+    assert needs(ProfileFlags(), id_type="passport")["needsHouseholdDeregistration"] is False

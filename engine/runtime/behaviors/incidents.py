@@ -98,18 +98,20 @@ class IncidentBehavior:
                 f"Expected to resolve incident with key '{key}', but no such incident was found",
             )
         m = self.m
+        job = self.s.jobs.get(incident.job_key) if incident.job_key else None
+        if job is not None and job.alive and job.retries <= 0:
+            # as Zeebe: refused, the incident stays; retries must be given first
+            raise EngineError(
+                ErrorCode.FAILED_PRECONDITION,
+                f"Expected to resolve incident with key '{key}', but job with key '{job.key}' "
+                "has no retries left. Please update the job retries and retry resolving the "
+                "incident",
+            )
         self._close(incident)
         ei = self.s.instances.get(incident.ei_key)
         if incident.job_key:
-            job = self.s.jobs.get(incident.job_key)
-            if job is not None and not m.jobs.make_retryable(job) and ei is not None:
-                self.create(
-                    ei,
-                    incident.error_type,
-                    incident.message,
-                    retry=incident.retry,
-                    job_key=job.key,
-                )
+            if job is not None:
+                m.jobs.make_retryable(job)
             return
         if ei is None:
             return

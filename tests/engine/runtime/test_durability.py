@@ -88,6 +88,7 @@ async def test_restart_resumes_jobs_timers_messages_incidents(tmp_path: Path) ->
         # new keys never collide with old ones
         c = await eng2.create_process_instance(bpmn_process_id="p", variables={"caseId": "C"})
         assert c.process_instance_key > last_key
+        await eng2.update_job_retries(jobs[1].key, 1)
         await eng2.resolve_incident(incidents[0].key)
         assert b.process_instance_key in await eng2.inspect(lambda m: list(m.s.instances))
     finally:

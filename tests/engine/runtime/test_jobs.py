@@ -139,15 +139,25 @@ async def test_no_retries_incident_then_update_retries_and_resolve(engine: Engin
     assert not await engine.inspect(lambda m: created.process_instance_key in m.s.instances)
 
 
-async def test_resolve_without_retries_raises_new_incident(engine: Engine) -> None:
+async def test_resolve_without_retries_is_refused_as_zeebe(engine: Engine) -> None:
     await deploy_task(engine)
     await engine.create_process_instance(bpmn_process_id="p")
     job = await one_job(engine, "work")
     await engine.fail_job(job.key, retries=0, error_message="x")
     [inc] = await engine.inspect(lambda m: list(m.s.incidents.values()))
+    with pytest.raises(EngineError) as err:
+        await engine.resolve_incident(inc.key)
+    assert err.value.code == ErrorCode.FAILED_PRECONDITION
+    assert f"job with key '{job.key}' has no retries left" in err.value.message
+    # nothing changed: the same incident is still open and the job is not handed out
+    assert [i.key for i in await engine.inspect(lambda m: list(m.s.incidents.values()))] == [
+        inc.key
+    ]
+    assert await rows(engine, "SELECT state FROM incident") == [("ACTIVE",)]
+    assert await engine.activate_jobs(job_type="work", worker="w", timeout_ms=1, max_jobs=1) == []
+    await engine.update_job_retries(job.key, 1)
     await engine.resolve_incident(inc.key)
-    [inc2] = await engine.inspect(lambda m: list(m.s.incidents.values()))
-    assert inc2.key != inc.key and inc2.error_type == "JOB_NO_RETRIES"
+    assert (await one_job(engine, "work")).key == job.key
     with pytest.raises(EngineError) as err:
         await engine.resolve_incident(inc.key)
     assert err.value.code == ErrorCode.NOT_FOUND

@@ -449,6 +449,13 @@ class Driver:
     queue: list[tuple[datetime, int, Action]] = field(default_factory=list)
     counter: itertools.count[int] = field(default_factory=itertools.count)
     failures: list[str] = field(default_factory=list)
+    busy_states: tuple[str, ...] = ("CREATED", "ACTIVATED")
+    rest_auth: tuple[str, str] | None = None
+
+    async def rest(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        """A search on the engine's REST API (Camunda's ``/v2``), with its auth if any."""
+        extra: dict[str, Any] = {"auth": self.rest_auth} if self.rest_auth else {}
+        return await self.http.post(f"{self.endpoints.rest}{path}", json=body, **extra)
 
     def at(self, when: datetime, action: Action) -> None:
         heapq.heappush(self.queue, (when, next(self.counter), action))
@@ -470,20 +477,23 @@ class Driver:
         idle = 0
         for _ in range(3000):
             busy = 0
-            for state in ("CREATED", "ACTIVATED"):
-                answer = await self.http.post(
-                    f"{self.endpoints.rest}/v2/jobs/search",
-                    json={"filter": {"state": state}, "page": {"limit": 1}},
+            for state in self.busy_states:
+                answer = await self.rest(
+                    "/v2/jobs/search", {"filter": {"state": state}, "page": {"limit": 1}}
                 )
+                if answer.status_code == 400 and state == "ACTIVATED":
+                    # Camunda's job states have no ACTIVATED (an activated job stays CREATED
+                    # there); only the embedded engine shows it separately
+                    self.busy_states = ("CREATED",)
+                    continue
                 answer.raise_for_status()
                 busy += int(answer.json().get("page", {}).get("totalItems", 0))
                 if busy:
                     break
             retrying: list[Any] = []
             if not busy:
-                failed = await self.http.post(
-                    f"{self.endpoints.rest}/v2/jobs/search",
-                    json={"filter": {"state": "FAILED"}, "page": {"limit": 50}},
+                failed = await self.rest(
+                    "/v2/jobs/search", {"filter": {"state": "FAILED"}, "page": {"limit": 50}}
                 )
                 failed.raise_for_status()
                 items = failed.json().get("items", [])
@@ -722,6 +732,9 @@ async def _simulate(
     from workers.settings import WorkerSettings
 
     system = System(workdir)
+    # a Camunda 8 cluster's REST API may want basic auth (its demo setup: demo/demo)
+    user = os.environ.get("SHENHOU_ZEEBE_REST_USER")
+    auth = (user, os.environ.get("SHENHOU_ZEEBE_REST_PASSWORD", "")) if user else None
     async with httpx.AsyncClient(timeout=60) as http:
         try:
             endpoints = await system.start(http)
@@ -739,7 +752,7 @@ async def _simulate(
             worker = build_worker(ctx)
             worker_task = asyncio.create_task(worker.work())
             tokens = {role: f"sim-{role}" for role in ROLES}
-            driver = Driver(http, endpoints, clock, tokens)
+            driver = Driver(http, endpoints, clock, tokens, rest_auth=auth)
             month = Month(driver, plans, seed)
             month.schedule()
             horizon = tenth - timedelta(hours=1)
@@ -908,9 +921,7 @@ async def _collect(
         return int(open_cases or 0), outstanding, trips
 
     open_cases, outstanding, trips = await asyncio.to_thread(counts)
-    answer = await driver.http.post(
-        f"{driver.endpoints.rest}/v2/incidents/search", json={"page": {"limit": 1}}
-    )
+    answer = await driver.rest("/v2/incidents/search", {"page": {"limit": 1}})
     incidents = int(answer.json().get("page", {}).get("totalItems", 0)) if answer.is_success else -1
     html = out / f"shenhou-{period:%Y-%m}.html"
     pdf = out / f"shenhou-{period:%Y-%m}.pdf"

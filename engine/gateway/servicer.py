@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from pyzeebe.proto import gateway_pb2 as pb
@@ -92,17 +92,18 @@ class Gateway(GatewayServicer):
     async def ActivateJobs(  # type: ignore[override]  # grpc.aio allows context.write
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
     ) -> None:
-        # Written with context.write rather than yield: only a failed write proves the worker
-        # did not get its jobs (a yield may be interrupted after the message went out).
         code = grpc.StatusCode.OK
         try:
             jobs = await self._activate_with_long_poll(request, context)
-            response = pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
-            try:
-                await context.write(response)
-            except BaseException:  # the client is gone: do not keep its jobs until time-out
+            if jobs and context.cancelled():  # gone before we could answer: jobs go back
                 self._give_back(jobs)
-                raise
+                code = grpc.StatusCode.CANCELLED
+                return
+            # A failed write is ambiguous (the client may have read the answer and hung up);
+            # those jobs wait for their time-out rather than risk running twice.
+            await context.write(
+                pb.ActivateJobsResponse(jobs=[convert.activated_job(j) for j in jobs])
+            )
         except EngineError as error:
             code = status_of(error.code)
             await context.abort(code, error.message)
@@ -111,6 +112,21 @@ class Gateway(GatewayServicer):
             raise
         finally:
             self.metrics.requests.labels("ActivateJobs", code.name).inc()
+
+    async def _activate(self, **arguments: Any) -> list[ActivatedJob]:
+        """engine.activate_jobs, shielded: if the caller is cancelled meanwhile (client gone),
+        the jobs the engine activates anyway are given back instead of waiting for time-out."""
+        activation = asyncio.ensure_future(self._engine.activate_jobs(**arguments))
+        try:
+            return await asyncio.shield(activation)
+        except asyncio.CancelledError:
+
+            def give_back(done: asyncio.Future[list[ActivatedJob]]) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    self._give_back(done.result())
+
+            activation.add_done_callback(give_back)
+            raise
 
     async def _activate_with_long_poll(
         self, request: pb.ActivateJobsRequest, context: grpc.aio.ServicerContext
@@ -142,7 +158,7 @@ class Gateway(GatewayServicer):
         waited = False
         while True:
             with self._jobs.waiter(request.type) as waiter:
-                jobs = await self._engine.activate_jobs(
+                jobs = await self._activate(
                     job_type=request.type,
                     worker=request.worker,
                     timeout_ms=request.timeout,
@@ -180,7 +196,7 @@ class Gateway(GatewayServicer):
             while True:
                 with self._jobs.waiter(request.type) as waiter:
                     try:
-                        jobs = await self._engine.activate_jobs(
+                        jobs = await self._activate(
                             job_type=request.type,
                             worker=request.worker,
                             timeout_ms=request.timeout,
@@ -196,10 +212,15 @@ class Gateway(GatewayServicer):
                     if jobs:
                         self.metrics.jobs_activated.labels(request.type).inc(len(jobs))
                         for sent, job in enumerate(jobs):
+                            if context.cancelled():  # stream closed: the rest go back
+                                self._give_back(jobs[sent:])
+                                return
                             try:
                                 await context.write(convert.activated_job(job))
-                            except BaseException:  # stream closed: this one and the rest go back
-                                self._give_back(jobs[sent:])
+                            except BaseException:
+                                # this job's fate is unknown (time-out decides); the rest were
+                                # never sent
+                                self._give_back(jobs[sent + 1 :])
                                 raise
                         continue
                     if self._jobs.closed:

@@ -7,6 +7,7 @@ tests/engine/e2e use the real engine (`engine.runtime.Engine`) in a real process
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -43,6 +44,8 @@ class FakeEngine:
         self.pending: dict[str, list[int]] = {}
         self.calls: list[tuple[str, Any]] = []
         self.activate_calls = 0
+        self.activation_gate: asyncio.Event | None = None
+        self.activation_entered = asyncio.Event()
         self._keys = itertools.count(2251799813685249)
 
     # --- helpers for tests
@@ -116,6 +119,9 @@ class FakeEngine:
         tenant_ids: Sequence[str] = (),
     ) -> list[api.ActivatedJob]:
         self.activate_calls += 1
+        if self.activation_gate is not None:  # lets a test hold an activation in flight
+            self.activation_entered.set()
+            await self.activation_gate.wait()
         keys = self.pending.get(job_type, [])
         taken, self.pending[job_type] = keys[:max_jobs], keys[max_jobs:]
         return [

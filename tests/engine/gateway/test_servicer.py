@@ -12,7 +12,10 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pyzeebe.proto import gateway_pb2 as pb
 
+from engine.gateway.jobs_available import JobsAvailable
+from engine.gateway.servicer import GIVEN_BACK_MESSAGE, Gateway
 from tests.engine.gateway.conftest import Harness
+from tests.engine.gateway.fake_engine import FakeEngine
 
 
 def last_call(gw: Harness) -> Any:
@@ -381,18 +384,22 @@ async def test_other_tenants_are_refused_as_multi_tenancy_is_disabled(gw: Harnes
 
 
 class _Context:
-    """Just enough of grpc.aio.ServicerContext to drive a handler directly; the stream breaks
-    after ``deliverable`` writes."""
+    """Just enough of grpc.aio.ServicerContext to drive a handler directly: the client hangs
+    up after ``deliverable`` messages; with ``write_fails`` the next write raises."""
 
-    def __init__(self, deliverable: int) -> None:
+    def __init__(self, deliverable: int, *, write_fails: bool = False) -> None:
         self.deliverable = deliverable
+        self.write_fails = write_fails
         self.written: list[Any] = []
 
     def time_remaining(self) -> float | None:
         return None
 
+    def cancelled(self) -> bool:
+        return not self.write_fails and len(self.written) >= self.deliverable
+
     async def write(self, message: Any) -> None:
-        if len(self.written) == self.deliverable:
+        if len(self.written) >= self.deliverable:
             raise ConnectionResetError("stream closed by the client")
         self.written.append(message)
 
@@ -408,22 +415,49 @@ async def _given_back(engine: Any, count: int) -> list[Any]:
     return [c[1] for c in engine.calls if c[0] == "fail"]
 
 
-async def test_jobs_that_never_reach_a_closed_stream_are_given_back() -> None:
-    from engine.gateway.jobs_available import JobsAvailable
-    from engine.gateway.servicer import GIVEN_BACK_MESSAGE, Gateway
-    from tests.engine.gateway.fake_engine import FakeEngine
+def _gateway(engine: FakeEngine) -> Gateway:
+    return Gateway(engine, JobsAvailable(asyncio.get_running_loop()))
 
+
+async def test_jobs_a_closed_stream_never_got_are_given_back() -> None:
     engine = FakeEngine()
     keys = [engine.add_job("s", notify=False) for _ in range(3)]
-    gateway = Gateway(engine, JobsAvailable(asyncio.get_running_loop()))
     context = _Context(deliverable=1)
+    await _gateway(engine).StreamActivatedJobs(
+        pb.StreamActivatedJobsRequest(type="s", worker="w", timeout=1000), context
+    )
+    assert [m.key for m in context.written] == keys[:1]
+    assert await _given_back(engine, 2) == [(k, 3, GIVEN_BACK_MESSAGE, 0) for k in keys[1:]]
+
+
+async def test_a_job_whose_write_failed_is_left_to_its_time_out() -> None:
+    """A failed write may still have reached the worker: only the jobs after it go back."""
+    engine = FakeEngine()
+    keys = [engine.add_job("s", notify=False) for _ in range(3)]
+    context = _Context(deliverable=1, write_fails=True)
     with pytest.raises(ConnectionResetError):
-        await gateway.StreamActivatedJobs(
+        await _gateway(engine).StreamActivatedJobs(
             pb.StreamActivatedJobsRequest(type="s", worker="w", timeout=1000), context
         )
-    assert [m.key for m in context.written] == keys[:1]
-    given_back = await _given_back(engine, 2)
-    assert given_back == [(key, 3, GIVEN_BACK_MESSAGE, 0) for key in keys[1:]]
+    assert await _given_back(engine, 1) == [(keys[2], 3, GIVEN_BACK_MESSAGE, 0)]
+
+
+async def test_jobs_activated_for_a_client_that_left_meanwhile_are_given_back() -> None:
+    engine = FakeEngine()
+    key = engine.add_job("slow", notify=False)
+    engine.activation_gate = asyncio.Event()
+    call = asyncio.create_task(
+        _gateway(engine).ActivateJobs(
+            pb.ActivateJobsRequest(type="slow", worker="w", timeout=1000, maxJobsToActivate=1),
+            _Context(deliverable=1),
+        )
+    )
+    await asyncio.wait_for(engine.activation_entered.wait(), 5)
+    call.cancel()  # the client hangs up while the engine activates
+    with pytest.raises(asyncio.CancelledError):
+        await call
+    engine.activation_gate.set()
+    assert await _given_back(engine, 1) == [(key, 3, GIVEN_BACK_MESSAGE, 0)]
 
 
 async def test_a_worker_that_hangs_up_after_its_jobs_keeps_them(gw: Harness) -> None:
@@ -439,7 +473,7 @@ async def test_a_worker_that_hangs_up_after_its_jobs_keeps_them(gw: Harness) -> 
     call.cancel()
     assert [j.key for j in response.jobs] == [key]
     registry = gw.server.metrics.registry
-    for _ in range(200):  # until the server side of the call is over
+    for _ in range(1000):  # until the server side of the call is over (bounded: 10 s)
         if registry.get_sample_value(
             "zeebe_gateway_requests_total", {"method": "ActivateJobs", "code": "OK"}
         ):

@@ -137,6 +137,7 @@ class UnitKpis:
     escalations: int = 0
     open_discrepancies: int = 0
     certificate_rate_24h: float | None = None  # health only
+    report_rate_12h: float | None = None  # grid workers / village cadres only
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -327,6 +328,8 @@ def _compute(
         )
         if unit is Unit.HEALTH:
             kpis.certificate_rate_24h = _rate(health_within, health_total)
+        if unit is Unit.GRID:
+            kpis.report_rate_12h = county.report_rate_12h
         units.append(kpis)
     return Assessment(
         period_from=start,

@@ -270,6 +270,11 @@ def _units_table(assessment: Assessment) -> str:
                     if unit.certificate_rate_24h is not None
                     else ""
                 )
+                + (
+                    f"<br><small>12小时报告率 {pct(unit.report_rate_12h)}</small>"
+                    if unit.report_rate_12h is not None
+                    else ""
+                )
                 + "</td>"
                 if i == 0
                 else ""

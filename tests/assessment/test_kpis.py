@@ -97,6 +97,8 @@ def test_county_and_township_figures(ledger: Ledger) -> None:
     assert len(result.townships) == 18
     health = next(u for u in result.units if u.unit == "health")
     assert health.certificate_rate_24h == 0.75
+    grid = next(u for u in result.units if u.unit == "grid")
+    assert grid.report_rate_12h == 0.8
     funeral = next(u for u in result.units if u.unit == "funeral_home")
     assert funeral.actions["cremation"].count == 2
     data = result.as_dict()

@@ -177,12 +177,18 @@ class Engine:
     def _after_commit(self, m: Machine) -> None:
         for pi_key, (end_state, variables) in m.finished_instances.items():
             waiters = self._waiters.pop(pi_key, None)
+            result: Any = variables
             if end_state != "COMPLETED":
-                # As Zeebe: a terminated instance sends no result; the request is forgotten and
-                # its caller is answered DEADLINE_EXCEEDED when its request timeout runs out.
-                continue
+                # Zeebe sends no result for a terminated instance: its caller gets
+                # DEADLINE_EXCEEDED when the request timeout runs out. Same status, but at once
+                # (with request timeout 0 nothing else would ever end the wait).
+                result = EngineError(
+                    ErrorCode.DEADLINE_EXCEEDED,
+                    f"Expected the process instance '{pi_key}' to complete, but it was "
+                    "terminated (cancelled or ended by a modification); no result will come",
+                )
             for loop, fut in waiters or ():
-                loop.call_soon_threadsafe(_set_result, fut, variables)
+                loop.call_soon_threadsafe(_set_result, fut, result)
 
     # ------------------------------------------------------------------ deployment
 

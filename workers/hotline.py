@@ -123,6 +123,18 @@ async def push_directive(ctx: Context, job: Job) -> dict[str, Any]:
         )
     )
     await ctx.ledger.set_stage(case.id, stage=CaseStage.DIRECTED, at=action.done_at)
+    if case.family_contact is not None:
+        # The family's only credential: the link to progress and certificate copies.
+        phone = case.family_contact.phone
+        await ctx.notices.send_once(
+            "case_accepted",
+            "family",
+            fields,
+            case_id=case.id,
+            recipient=phone,
+            phones=(phone,),
+            occurrence=str(job.element_instance_key),
+        )
     ctx.crash_point(job)
     return {"directiveAt": feel(action.done_at), "directiveUnits": units}
 

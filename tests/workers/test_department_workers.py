@@ -79,6 +79,10 @@ async def test_directive_is_sent_once_and_redelivery_keeps_directive_at(
     assert "hrss" in first["directiveUnits"] and "dpf" not in first["directiveUnits"]
     summaries = [n for n in running.sink.read() if n["template"] == "death_summary"]
     assert len(summaries) == 1
+    [accepted] = [n for n in running.sink.read() if n["template"] == "case_accepted"]
+    assert case.family_contact is not None
+    assert accepted["recipients"] == [case.family_contact.phone]
+    assert "/family/" in str(accepted["text"])
     assert str(case.deceased.id_number) not in str(summaries[0])  # masked for the work group
     stored = ledger.get_case(case.id, running.ctx.ledger.actor)  # type: ignore[attr-defined]
     assert stored.stage is CaseStage.DIRECTED

@@ -352,6 +352,21 @@ MARKET_NOTICE = Template(
     masked=True,
 )
 
+CASE_ACCEPTED = Template(
+    name="case_accepted",
+    title="身后事已受理",
+    markdown=(
+        "### 身后事已受理\n\n{contact_name}家属：{deceased_name}的身后事项已由12345统一受理，"
+        "卫生院将会同网格员上门出具死亡证明，其余事项由各部门主动办理，您无需跑腿。"
+        "办理进度与死亡证明：{family_link}"
+    ),
+    text=(
+        "【身后一件事】{contact_name}您好，{deceased_name}的身后事项已受理，"
+        "各部门主动办理，无需跑腿。进度：{family_link}"
+    ),
+    masked=False,
+)
+
 TEMPLATES: dict[str, Template] = {
     t.name: t
     for t in (
@@ -378,5 +393,6 @@ TEMPLATES: dict[str, Template] = {
         CREMATION_BOOKING,
         DEREGISTRATION_FORWARD,
         MARKET_NOTICE,
+        CASE_ACCEPTED,
     )
 }

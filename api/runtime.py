@@ -18,7 +18,7 @@ from api.auth import Principal
 from api.engine_client import EngineClient, EngineUnavailable
 from api.family_links import family_token
 from api.process import Message, start_variables_for_case
-from api.settings import ApiSettings
+from api.settings import DEV_FAMILY_LINK_SECRET, ApiSettings
 from domain.enums import Role, Unit
 from domain.ledger import Ledger
 from domain.models import Actor
@@ -66,6 +66,17 @@ class Runtime:
         return self._ledger
 
     async def start(self) -> None:
+        if self.settings.shenhou_family_link_secret == DEV_FAMILY_LINK_SECRET:
+            log.warning(
+                "SHENHOU_FAMILY_LINK_SECRET is the development default: family links are "
+                "guessable; set a secret in production"
+            )
+        if (
+            not self.settings.tokens()
+            and not self.settings.shenhou_jwt_jwks_url
+            and not (self.settings.shenhou_jwt_public_key or self.settings.shenhou_oidc_discovery)
+        ):
+            log.warning("no API tokens and no JWT verification configured: every call is 401")
         if self._ledger is None:
             self._ledger = await asyncio.to_thread(Ledger.from_url, self.settings.database_url)
         self._restarter = asyncio.create_task(self._start_missing_instances())

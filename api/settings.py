@@ -14,6 +14,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Development default only; the API warns at start when it is still in use.
+DEV_FAMILY_LINK_SECRET = "dev-only-family-link-secret"
 ROLES = ("hotline", "grid", "health", "police", "civil", "hrss", "dpf", "funeral", "supervisor")
 
 
@@ -60,7 +62,7 @@ class ApiSettings(BaseSettings):
     shenhou_jwt_townships_claim: str = "townships"
 
     # Family links: secret for deriving per-case link tokens (HMAC). Required in production.
-    shenhou_family_link_secret: str = "dev-only-family-link-secret"
+    shenhou_family_link_secret: str = DEV_FAMILY_LINK_SECRET
 
     def tokens(self) -> dict[str, StaticToken]:
         tokens = dict(self.shenhou_api_tokens)

@@ -2,7 +2,9 @@
 
 The body is an element instance of type MULTI_INSTANCE_BODY wrapping the inner instances of
 the activity; boundary events of the activity belong to the body. Each inner instance gets the
-local variables ``loopCounter`` (1-based) and the ``inputElement``; ``outputCollection`` is a
+local variables ``loopCounter`` (1-based) and the ``inputElement``, and (as Zeebe) the variable an
+``outputElement`` such as ``=result`` or ``=result.id`` names, set to null, so the inner activity's
+results stay in its instance instead of propagating; ``outputCollection`` is a
 local variable of the body, filled by position from ``outputElement`` as inner instances complete
 and propagated to the body's flow scope when it completes. ``completionCondition`` is evaluated
 after each inner completion with ``numberOfInstances``, ``numberOfActiveInstances``,
@@ -12,6 +14,7 @@ remaining inner instances are terminated and the body completes.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from engine.runtime.expressions import StepFailure, to_json, type_name
@@ -60,6 +63,11 @@ class MultiInstanceBodyProcessor(ActivityProcessor):
         inner.loop_counter = index + 1
         m.record_pi(inner, "ELEMENT_ACTIVATING")
         mi = el.multi_instance
+        root = _output_variable(mi)
+        if root is not None:
+            # as Zeebe: an outputElement that names a variable (or a path into one) makes that
+            # variable local to each inner instance, so what the inner activity sets stays there
+            m.vars.set_local(inner, root, None)
         if mi.input_element:
             m.vars.set_local(inner, mi.input_element, body.mi["items"][index])
         m.vars.set_local(inner, "loopCounter", index + 1)
@@ -97,6 +105,21 @@ class MultiInstanceBodyProcessor(ActivityProcessor):
             scope = m.scope_of(ei)
             if scope is not None:
                 m.vars.propagate(scope, {mi.output_collection: value})
+
+
+_VARIABLE_PATH = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def _output_variable(mi: Any) -> str | None:
+    """The variable an ``outputElement`` like ``=result`` or ``=result.id`` reads, if it is one."""
+    out = mi.output_element
+    if not mi.output_collection or out is None or not out.is_feel:
+        return None
+    source = out.source.strip()
+    if not _VARIABLE_PATH.fullmatch(source):
+        return None
+    root = source.split(".", 1)[0]
+    return None if root == mi.input_element else root
 
 
 def inner_completing(m: Machine, inner: ElementInstance, el: Any) -> None:

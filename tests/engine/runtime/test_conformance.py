@@ -10,6 +10,7 @@ from engine.api import EngineError, ErrorCode
 from engine.runtime import Engine
 from tests.engine.runtime.bpmn import bpmn, chain, end, flow, io, message, service, start, timer
 from tests.engine.runtime.conftest import one_job, rows, wait_until
+from tests.engine.runtime.test_scopes import _mi
 
 ERRORS = '<bpmn:error id="E1" errorCode="REJECTED" /><bpmn:error id="E2" errorCode="OTHER" />'
 
@@ -231,3 +232,18 @@ async def test_an_unsupported_element_is_refused_naming_it_and_the_reason(engine
     assert err.value.code == ErrorCode.INVALID_ARGUMENT
     assert "'cg'" in err.value.message and "not supported" in err.value.message
     assert await engine.inspect(lambda m: list(m.s.definitions.by_key)) == []
+
+
+async def test_multi_instance_output_element_variable_stays_in_the_inner_instance(
+    engine: Engine,
+) -> None:
+    # as Zeebe: the variable the outputElement names is created local to each inner instance, so
+    # a worker's result does not leak into (or race through) the process scope
+    await engine.deploy([("p.bpmn", _mi(sequential=False))])
+    await engine.create_process_instance(bpmn_process_id="p", variables={"items": ["a", "b"]})
+    jobs = await engine.activate_jobs(job_type="each", worker="w", timeout_ms=10_000, max_jobs=10)
+    assert all(j.variables["done"] is None for j in jobs)
+    for job in jobs:
+        await engine.complete_job(job.key, {"done": job.variables["item"] * 2, "seen": True})
+    after = await one_job(engine, "after")
+    assert after.variables == {"items": ["a", "b"], "results": ["aa", "bb"], "seen": True}

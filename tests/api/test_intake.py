@@ -157,3 +157,15 @@ def test_api_start_up_starts_instances_of_reports_taken_while_the_engine_was_dow
         variables = json.loads(gateway.instances[0].variables)
         assert variables["caseId"] == response.json()["case_id"]
         assert variables["reporterRole"] == report_body(seed=11)["reporter"]["role"]
+
+
+def test_two_simultaneous_reports_of_one_death_make_one_case_and_one_instance(api: Api) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    body = report_body(seed=12)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(lambda t: api.post("/reports", t, body), ["t-hotline"] * 2))
+    assert sorted(a.status_code for a in answers) == [200, 201]
+    assert answers[0].json()["case_id"] == answers[1].json()["case_id"]
+    assert len(api.gateway.instances) == 1
+    assert [m.name for m in api.gateway.messages] == ["duplicate-report-received"]

@@ -121,6 +121,9 @@ def test_normal_case_from_report_to_closed_with_every_action_once(system: System
         (Unit.HOTLINE, ActionKind.FAMILY_NOTIFIED_COMPLETE),
     } | {(Unit(u), ActionKind.DIRECTIVE_ACKNOWLEDGED) for u in units}
     assert set(actions) == expected
+    notices = system.notices(case_id)
+    keys = [n["dedupe_key"] for n in notices]
+    assert len(keys) == len(set(keys)), "a notice was sent twice"
     assert len(system.notices(case_id, "death_summary")) == 1
     assert len(system.notices(case_id, "case_closed")) == 1
     assert system.escalations(case_id) == []

@@ -181,3 +181,27 @@ def test_roll_missing_columns_or_source(tmp_path: Path) -> None:
         import_roll_csv(path, tmp_path / "r.parquet", source="hrss", period=date(2026, 11, 1))
     with pytest.raises(Exception, match="unknown payment roll source"):
         import_roll_csv(path, tmp_path / "r.parquet", source="tax", period=date(2026, 11, 1))
+
+
+def test_the_xlsx_template_filled_in_by_a_clerk_imports() -> None:
+    book = load_workbook(io.BytesIO(template_xlsx()))
+    sheet = book.worksheets[0]
+    headers = [cell.value for cell in sheet[1]]
+    row = {
+        "姓名": "王国华",
+        "证件号码": GOOD_ID,
+        "死亡日期": datetime(2026, 10, 3),
+        "证件类型": "居民身份证",
+        "户籍注销日期": datetime(2026, 10, 6),
+    }
+    for column, header in enumerate(headers, start=1):
+        if header in row:
+            sheet.cell(row=2, column=column, value=row[header])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    records = parse_unit_table(
+        buffer.getvalue(), "公安-2026-10.xlsx", unit=Unit.POLICE, period=PERIOD
+    )
+    assert [(r.name, r.household_deregistered_on) for r in records] == [
+        ("王国华", date(2026, 10, 6))
+    ]

@@ -173,6 +173,16 @@ UPDATE keyed SET person_key = k.person_key
 FROM (SELECT DISTINCT case_id, person_key FROM keyed WHERE source = 'process') k
 WHERE keyed.source <> 'process' AND keyed.id_number IS NULL AND keyed.case_id = k.case_id;
 
+-- without an ID number and without a case id: the one case of that name and date of death
+UPDATE keyed SET person_key = k.person_key
+FROM (
+    SELECT name, died_on, any_value(person_key) AS person_key FROM keyed
+    WHERE source = 'process' AND id_number IS NULL
+    GROUP BY name, died_on HAVING count(*) = 1
+) k
+WHERE keyed.source <> 'process' AND keyed.id_number IS NULL AND keyed.case_id IS NULL
+  AND keyed.name = k.name AND keyed.died_on = k.died_on;
+
 CREATE OR REPLACE TEMP TABLE people AS
 SELECT person_key,
        coalesce(any_value(name) FILTER (WHERE source = 'process'), any_value(name)) AS name,

@@ -306,3 +306,29 @@ def test_a_later_month_sees_earlier_listings(month: Month) -> None:
         ]
     month.payments = [p for p in month.payments if p.id_number != victim.id_number]
     assert run(month).discrepancies == []
+
+
+def test_a_case_without_id_matches_unit_rows_without_case_id_by_name_and_date(
+    month: Month,
+) -> None:
+    victim = month.process[12]
+    month.process[12] = dataclasses.replace(
+        victim, id_type="none", id_number=None, certificate_code="12330226MB0000000X20260002"
+    )
+    for unit in list(month.units):
+        month.units[unit] = [
+            r.model_copy(
+                update={
+                    "id_type": IdType.NONE,
+                    "id_number": None,
+                    "birth_date": None,
+                    "sex": None,
+                    "case_id": None,
+                }
+            )
+            if r.id_number == victim.id_number
+            else r
+            for r in month.units[unit]
+        ]
+    month.payments = [p for p in month.payments if p.id_number != victim.id_number]
+    assert run(month).discrepancies == []

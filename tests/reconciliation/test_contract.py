@@ -77,3 +77,15 @@ def test_the_worker_serves_every_job_type() -> None:
 
     types = {ticks(r[0])[0] for r in rows(section("Reconciliation job types"))}
     assert set(reconciliation.TASK_TYPES) == types
+
+
+def test_the_package_readme_lists_every_rule() -> None:
+    from pathlib import Path
+
+    from domain.reconciliation.rules import RULES
+
+    readme = (Path(__file__).resolve().parents[2] / "domain/reconciliation/README.md").read_text(
+        encoding="utf-8"
+    )
+    for rule in RULES:
+        assert f"`{rule.code}`" in readme and rule.title_zh in readme

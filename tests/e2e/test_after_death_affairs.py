@@ -63,7 +63,8 @@ def certify(system: System, case_id: str) -> None:
 
 
 def test_normal_case_from_report_to_closed_with_every_action_once(system: System) -> None:
-    case_id = report(system, 101, profile=FULL_PROFILE)["case_id"]
+    answer = report(system, 101, profile=FULL_PROFILE)
+    case_id = answer["case_id"]
     units = directed(system, case_id)
     assert set(units) == {
         "health",
@@ -129,6 +130,11 @@ def test_normal_case_from_report_to_closed_with_every_action_once(system: System
     assert system.escalations(case_id) == []
     timeline = system.get(f"/cases/{case_id}", "t-supervisor").json()["timeline"]
     assert timeline[-1]["step"] == "closed:closed"
+    assert all(step["state"] == "done" for step in timeline)
+    # After the case is closed the family still gets copies (the API answers alone).
+    path = answer["family_link"].split(system.api_address, 1)[1]
+    copy = system.client.post(f"{path}/proof-requests", json={"request_id": "after-close"})
+    assert copy.status_code == 201 and copy.json()[0]["issue_kind"] == "copy"
 
 
 def test_late_report_is_flagged(system: System) -> None:

@@ -27,6 +27,7 @@ from rich.console import Console
 
 from domain.logs import configure_logging
 from shenhou.deploy import deploy_directory
+from shenhou.dev_credentials import apply_to_environment, ensure_dev_credentials
 from shenhou.settings import Settings
 
 log = structlog.get_logger("shenhou.up")
@@ -35,6 +36,7 @@ console = Console(stderr=True)
 READY_TIMEOUT_S = 60.0
 STOP_GRACE_S = 10.0
 MAX_RESTARTS_PER_MINUTE = 5
+DATA_DIR = Path("data")
 
 
 @dataclass
@@ -91,6 +93,7 @@ def wait_until_ready(url: str, part: Part, timeout_s: float = READY_TIMEOUT_S) -
 
 def build_parts(settings: Settings, *, clock_controlled: bool) -> list[Part]:
     env = dict(os.environ)
+    apply_to_environment(ensure_dev_credentials(DATA_DIR), env)
     env["ZEEBE_ADDRESS"] = settings.effective_zeebe_address
     env["DATABASE_URL"] = settings.database_url
     parts: list[Part] = []
@@ -170,7 +173,7 @@ def main(argv: Sequence[str]) -> int:
     settings = Settings()
     configure_logging(settings.log_level)
     controlled = args.clock == "controlled" or settings.zeebe_clock_controlled
-    Path("data").mkdir(exist_ok=True)
+    DATA_DIR.mkdir(exist_ok=True)
 
     parts = build_parts(settings, clock_controlled=controlled)
     engine = next((p for p in parts if p.name == "engine"), None)
@@ -200,5 +203,8 @@ def main(argv: Sequence[str]) -> int:
         f"[green]shenhou is up[/green]: gRPC {settings.effective_zeebe_address}"
         + (f", console http://{settings.engine_http_address}" if settings.embedded else "")
         + f", case API http://{settings.shenhou_api_address} — Ctrl-C stops everything"
+    )
+    console.print(
+        "development tokens: `.venv/bin/shenhou token hotline` (any role; `ops` for the console)"
     )
     return supervise(parts)

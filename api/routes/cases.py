@@ -87,6 +87,7 @@ async def get_case(case_id: str, request: Request, principal: Anyone) -> CaseOut
         if case.family_contact is None
         else case.family_contact.model_dump(mode="json"),
         profile=case.profile.model_dump(mode="json"),
+        process_instance_key=case.process_instance_key,
         timeline=timeline(case, actions, reports, escalations, pending),
     )
 

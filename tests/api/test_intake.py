@@ -44,6 +44,8 @@ def test_report_opens_a_case_and_starts_the_process_without_personal_data(api: A
     deceased = body["deceased"]
     assert deceased["id_number"] not in text and deceased["name"] not in text
     assert body["family_contact"]["phone"] not in text
+    detail = api.get(f"/cases/{answer['case_id']}", "t-supervisor").json()
+    assert isinstance(detail["process_instance_key"], int), "the case must link to its instance"
 
 
 def test_second_report_of_the_same_person_joins_the_open_case(api: Api) -> None:

@@ -76,6 +76,9 @@ def configure_logging(level: str = "INFO", *, json: bool = True) -> None:
     _configured = True
     numeric_level = logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
     logging.basicConfig(stream=sys.stderr, level=numeric_level, format="%(message)s")
+    # httpx logs every request URL at INFO through stdlib logging, past the masking
+    # processor; URLs carry family link tokens, so only its warnings get through.
+    logging.getLogger("httpx").setLevel(max(numeric_level, logging.WARNING))
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
         if json

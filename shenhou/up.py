@@ -14,6 +14,7 @@ import asyncio
 import importlib.util
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -89,6 +90,20 @@ def wait_until_ready(url: str, part: Part, timeout_s: float = READY_TIMEOUT_S) -
             pass
         time.sleep(0.2)
     raise SystemExit(f"{part.name} did not become ready at {url} within {timeout_s:.0f} s")
+
+
+def addresses_in_use(addresses: Sequence[str]) -> list[str]:
+    """The host:port addresses someone already listens on (another `shenhou up`?)."""
+    busy = []
+    for address in addresses:
+        host, _, port = address.rpartition(":")
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host or "127.0.0.1", int(port)))
+            except OSError:
+                busy.append(address)
+    return busy
 
 
 def build_parts(settings: Settings, *, clock_controlled: bool) -> list[Part]:
@@ -175,6 +190,19 @@ def main(argv: Sequence[str]) -> int:
     controlled = args.clock == "controlled" or settings.zeebe_clock_controlled
     DATA_DIR.mkdir(exist_ok=True)
 
+    wanted = [settings.shenhou_api_address]
+    if settings.embedded:
+        wanted += [
+            settings.engine_grpc_address,
+            settings.engine_http_address,
+            settings.engine_management_address,
+        ]
+    busy = addresses_in_use(wanted)
+    if busy:
+        console.print(
+            f"[red]shenhou up: {', '.join(busy)} already in use — is shenhou already running?"
+        )
+        return 1
     parts = build_parts(settings, clock_controlled=controlled)
     engine = next((p for p in parts if p.name == "engine"), None)
     if engine is not None:

@@ -53,6 +53,12 @@ def _run_token(argv: Sequence[str]) -> int:
     return main(list(argv))
 
 
+def _run_demo(argv: Sequence[str]) -> int:
+    from shenhou.demo import main
+
+    return main(list(argv))
+
+
 COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "up": (
         "start the whole system (engine unless ZEEBE_ADDRESS is set, deploy, workers, API)",
@@ -61,6 +67,7 @@ COMMANDS: dict[str, tuple[str, Callable[[Sequence[str]], int]]] = {
     "engine": ("start the embedded Zeebe-compatible engine alone", _run_engine),
     "workers": ("run every department's job workers against ZEEBE_ADDRESS", _run_workers),
     "api": ("run the case API (FastAPI) on SHENHOU_API_ADDRESS", _run_api),
+    "demo": ("take one generated case from report to closed via the running API", _run_demo),
     "token": ("print the development bearer token of a role (for curl)", _run_token),
     "deploy": ("deploy bpmn/ (or a directory) to ZEEBE_ADDRESS", _run_deploy),
     "simulate": (

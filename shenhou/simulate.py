@@ -665,6 +665,7 @@ class Outcome:
     outstanding_actions: int
     family_trips: int | None
     incidents: int
+    open_discrepancies: int  # all open, of every month's run (the month before included)
     failures: list[str]
     report_html: Path | None
     report_pdf: Path | None
@@ -753,6 +754,9 @@ async def _simulate(
             worker_task = asyncio.create_task(worker.work())
             tokens = {role: f"sim-{role}" for role in ROLES}
             driver = Driver(http, endpoints, clock, tokens, rest_auth=auth)
+            # the system starts with this month: for the month before, the units upload empty
+            # tables, so the cron's run on this month's 10th has nothing to chase
+            await _upload_empty_tables(driver, add_months(period, -1))
             month = Month(driver, plans, seed)
             month.schedule()
             horizon = tenth - timedelta(hours=1)
@@ -862,6 +866,18 @@ async def _upload_month(
     return rolls.errors
 
 
+async def _upload_empty_tables(driver: Driver, period: date) -> None:
+    from domain.reconciliation.template import template_csv
+
+    for unit in TABLE_UNITS:
+        await driver.call(
+            "POST",
+            f"/reconciliation/tables/{unit.value}/{period:%Y-%m}",
+            UNIT_ROLE[unit],
+            files={"file": (f"{unit.value}-{period:%Y-%m}.csv", template_csv())},
+        )
+
+
 def _cell(field_name: str, value: Any) -> str:
     if field_name == "pension_last_paid_month":
         return str(value)[:7]
@@ -888,6 +904,7 @@ async def _collect(
     from domain.assessment import assess
     from domain.enums import ActionKind, CaseStatus
     from domain.ledger.tables import CaseRow
+    from domain.reconciliation import store
 
     begin = datetime.combine(period, time(0), tzinfo=SHANGHAI)
     end = datetime.combine(add_months(period, 1), time(0), tzinfo=SHANGHAI)
@@ -921,6 +938,7 @@ async def _collect(
         return int(open_cases or 0), outstanding, trips
 
     open_cases, outstanding, trips = await asyncio.to_thread(counts)
+    open_total = sum((await asyncio.to_thread(store.open_counts, ledger.engine)).values())
     answer = await driver.rest("/v2/incidents/search", {"page": {"limit": 1}})
     incidents = int(answer.json().get("page", {}).get("totalItems", 0)) if answer.is_success else -1
     html = out / f"shenhou-{period:%Y-%m}.html"
@@ -938,6 +956,7 @@ async def _collect(
         outstanding_actions=outstanding,
         family_trips=trips,
         incidents=incidents,
+        open_discrepancies=open_total,
         failures=driver.failures,
         report_html=html if html.exists() else None,
         report_pdf=pdf if pdf.exists() else None,

@@ -68,6 +68,24 @@ _STEP_STAGE: dict[Step, CaseStage] = {
 }
 _STAGE_STEP: dict[CaseStage, Step] = {stage: step for step, stage in _STEP_STAGE.items()}
 _STAGE_ORDER = list(CaseStage)
+# The order a case's step times must keep (the Case model refuses anything else).
+_STEP_TIMES = ("reported_at", "directive_at", "certificate_at", "downstream_done_at", "closed_at")
+
+
+def _not_before_earlier_steps(row: CaseRow, step: str, at: datetime) -> datetime:
+    """Clamp a step time to the latest earlier step.
+
+    Times come from different clocks (a unit's system, the workers' whole-second clock,
+    the reporter's phone); a directive stamped a few hundred milliseconds "before" the
+    report it answers must not make the case unreadable. Causality is known — the step
+    happened after the earlier ones — so it is stored no earlier than they are.
+    """
+    earlier = [
+        value
+        for name in _STEP_TIMES[: _STEP_TIMES.index(step)]
+        if (value := getattr(row, name)) is not None
+    ]
+    return max([at, *earlier])
 # Stored rows were validated on the way in; reading them back must not fail on the wall clock.
 _STORED = {"now": None}
 MAX_SERIAL = 9999
@@ -453,6 +471,7 @@ class Ledger:
                 raise CaseNotFound(case_id)
             if getattr(row, step) is not None:
                 return Recorded(False, getattr(row, step))
+            at = _not_before_earlier_steps(row, step, at)
             setattr(row, step, at)
             stage = _STEP_STAGE[step]
             if _STAGE_ORDER.index(stage) > _STAGE_ORDER.index(row.stage):
@@ -511,7 +530,7 @@ class Ledger:
             if row.status is not CaseStatus.OPEN:
                 return Recorded(False, row.status)
             row.status = status
-            row.closed_at = at
+            row.closed_at = _not_before_earlier_steps(row, "closed_at", at)
             row.open_identity_key = None
             if status is CaseStatus.CLOSED:
                 row.stage = CaseStage.COMPLETED

@@ -188,6 +188,18 @@ def test_steps_are_set_once_and_advance_the_stage(ledger: Ledger) -> None:
         ledger.mark_step("missing", "directive_at", at, OPERATOR)
 
 
+def test_a_step_stamped_before_the_previous_one_keeps_the_case_readable(ledger: Ledger) -> None:
+    """Clocks differ (workers keep whole seconds, reporters send milliseconds): a directive
+    stamped 400 ms before its report is stored at the report's time, not refused later."""
+    case = ledger.record_report(report(), OPERATOR).case
+    skewed = case.reported_at - timedelta(milliseconds=400)
+    assert ledger.mark_step(case.id, "directive_at", skewed, OPERATOR).created
+    ledger.close_case(case.id, CaseStatus.CLOSED, skewed, OPERATOR)
+    stored = ledger.get_case(case.id, OPERATOR)
+    assert stored.directive_at == case.reported_at
+    assert stored.closed_at == case.reported_at
+
+
 # --- department actions and notifications --------------------------------------------------
 
 

@@ -359,7 +359,8 @@ UNIT_TABLE_NOT_UPLOADED = Rule(
     "be cross-checked for that unit, so the missing table is itself the discrepancy (one, not "
     "one per person).",
     sql="""
-SELECT u.unit, 'table:' || u.unit AS person_key, NULL AS case_id, NULL AS name,
+SELECT u.unit, 'table:' || u.unit || ':' || strftime($period_start, '%Y-%m') AS person_key,
+       NULL AS case_id, NULL AS name,
        NULL AS id_number, NULL::DATE AS died_on,
        to_json(struct_pack(period := $period_start))::VARCHAR AS details
 FROM (SELECT unnest($reconciling_units) AS unit) u

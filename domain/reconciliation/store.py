@@ -69,6 +69,9 @@ discrepancies = Table(
     Column("id_number", String(40)),
     Column("died_on", Date),
     Column("township", String(20)),
+    # the month of the run that last found it: a period-scoped rule is judged again only by a
+    # run of the same month (see PERIOD_SCOPED)
+    Column("period", Date, nullable=False, index=True),
     Column("details", JSON, nullable=False),
     Column("first_run", ForeignKey("reconciliation_runs.id"), nullable=False),
     Column("last_run", ForeignKey("reconciliation_runs.id"), nullable=False),
@@ -113,7 +116,11 @@ uploads = Table(
     UniqueConstraint("unit", "period", "kind", name="uq_reconciliation_uploads_unit"),
 )
 
-FOLLOW_UP_DAYS = 10  # a unit has until the next month's check, less the upload day, to fix it
+FOLLOW_UP_DAYS = 10  # days a unit has to fix a discrepancy (before the next month's check)
+# Rules that look only at the deaths (or tables) of the month checked: October's run cannot see
+# September's case again, so it must not resolve September's finding by not finding it. The
+# other rules look at every record up to the month and would find a standing problem again.
+PERIOD_SCOPED = frozenset({"missing-from-unit", "unit-table-not-uploaded"})
 
 
 _READY: weakref.WeakSet[Engine] = weakref.WeakSet()
@@ -190,14 +197,17 @@ def store_outcome(
             )
         )
         run_id = _new_id(run_id)
-        open_rows = {
-            row.key: row.id
-            for row in con.execute(
-                select(discrepancies.c.key, discrepancies.c.id).where(
-                    discrepancies.c.status == "open"
-                )
+        open_found = list(
+            con.execute(
+                select(
+                    discrepancies.c.key,
+                    discrepancies.c.id,
+                    discrepancies.c.rule,
+                    discrepancies.c.period,
+                ).where(discrepancies.c.status == "open")
             )
-        }
+        )
+        open_rows = {row.key: row.id for row in open_found}
         new: list[int] = []
         still: list[int] = []
         seen: set[str] = set()
@@ -210,7 +220,7 @@ def store_outcome(
                 con.execute(
                     update(discrepancies)
                     .where(discrepancies.c.id == existing)
-                    .values(last_run=run_id, details=_jsonable(item.details))
+                    .values(last_run=run_id, period=outcome.period, details=_jsonable(item.details))
                 )
                 still.append(existing)
                 continue
@@ -218,6 +228,7 @@ def store_outcome(
                 select(discrepancies.c.id).where(discrepancies.c.key == item.key)
             ).scalar()
             values = _values(item, townships.get(item.case_id or ""))
+            values["period"] = outcome.period
             if reopened is None:
                 disc_id = _new_id(
                     con.execute(
@@ -244,7 +255,12 @@ def store_outcome(
                 )
             )
             new.append(int(disc_id))
-        resolved = [i for key, i in open_rows.items() if key not in seen]
+        resolved = [
+            row.id
+            for row in open_found
+            if row.key not in seen
+            and (row.rule not in PERIOD_SCOPED or row.period == outcome.period)
+        ]
         if resolved:
             con.execute(
                 update(discrepancies)

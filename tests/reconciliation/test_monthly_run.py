@@ -149,3 +149,32 @@ def test_missing_row_and_missing_table_on_the_ledger(ledger: Ledger, tmp_path: P
     assert [(d.rule, d.unit, d.case_id) for d in outcome.discrepancies] == [
         ("missing-from-unit", "police", ids[0])
     ]
+
+
+def test_a_later_month_does_not_resolve_what_it_cannot_see(ledger: Ledger) -> None:
+    from domain.reconciliation.checker import Discrepancy, Outcome
+
+    def outcome(period: date, *found: Discrepancy) -> Outcome:
+        return Outcome(period, period, list(found), {}, 0)
+
+    missing = Discrepancy("missing-from-unit", "police", "330226…", "c-1", None, None, None)
+    table = Discrepancy(
+        "unit-table-not-uploaded", "dpf", "table:dpf:2026-09", None, None, None, None
+    )
+    paid = Discrepancy("paid-after-death", "hrss", "330227…", "c-2", None, None, None)
+    first = store.store_outcome(
+        ledger.engine, outcome(PERIOD.replace(month=9), missing, table, paid), at=AT
+    )
+    assert len(first.new) == 3
+    # October's run looks at October's deaths and tables and at every roll: the roll is clean now
+    second = store.store_outcome(ledger.engine, outcome(PERIOD), at=AT + timedelta(days=30))
+    assert len(second.resolved) == 1  # only the payment; September's findings stay open
+    assert {f["rule"] for f in store.open_follow_ups(ledger.engine)} == {
+        "missing-from-unit",
+        "unit-table-not-uploaded",
+    }
+    # September checked again, clean: now they are resolved
+    third = store.store_outcome(
+        ledger.engine, outcome(PERIOD.replace(month=9)), at=AT + timedelta(days=31)
+    )
+    assert len(third.resolved) == 2 and store.open_follow_ups(ledger.engine) == []

@@ -203,7 +203,7 @@ def test_a_unit_listing_a_death_the_process_never_had(month: Month) -> None:
 
 def test_a_table_not_uploaded_is_one_finding_not_one_per_person(month: Month) -> None:
     del month.units[Unit.DPF]
-    assert only(run(month)) == ("unit-table-not-uploaded", "dpf", "table:dpf")
+    assert only(run(month)) == ("unit-table-not-uploaded", "dpf", "table:dpf:2026-10")
 
 
 def test_same_person_with_a_typo_in_one_units_table(month: Month) -> None:

@@ -25,6 +25,8 @@ async def test_one_day_end_to_end(tmp_path: Path) -> None:
     assert outcome.incidents == 0
     assert outcome.expected_errors, "the rolls carried no deliberate error"
     assert outcome.reconciliation_exact, (outcome.missing_errors, outcome.unexpected)
+    # the month before (empty tables) left nothing open: only the deliberate errors are
+    assert outcome.open_discrepancies == len(outcome.expected_errors)
     county = outcome.assessment["county"]
     assert county["certified"] >= 1 and county["hours_to_certificate"]["fastest"] >= 0.8
     assert outcome.report_pdf is not None and outcome.report_pdf.read_bytes().startswith(b"%PDF")

@@ -246,6 +246,17 @@ async def test_throw_error_caught_by_boundary(engine: Engine) -> None:
     await engine.throw_error(job.key, "NOT_FOUND", "no record", {"why": "gone"})
     pi = created.process_instance_key
     assert not await engine.inspect(lambda m: pi in m.s.instances)
+    # it ended through the error path, not the normal one, with the error's variables
+    ended = await rows(
+        engine,
+        "SELECT element_id, state FROM element_instance WHERE process_instance_key = ? "
+        "AND element_id IN ('task', 'end', 'handled') ORDER BY element_id",
+        pi,
+    )
+    assert ended == [("handled", "COMPLETED"), ("task", "TERMINATED")]
+    assert await rows(
+        engine, "SELECT value FROM variable WHERE scope_key = ? AND name = 'why'", pi
+    ) == [('"gone"',)]
 
 
 async def test_unhandled_error_is_incident_and_job_retryable(engine: Engine) -> None:

@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="'controlled' lets /actuator/clock pin and move time (tests, demos)",
     )
     parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, help="default INFO")
+    parser.add_argument(
+        "--request-timeout",
+        help="how long CreateProcessInstanceWithResult (gRPC) and awaitCompletion (REST) wait "
+        "when the client sends timeout 0, as Zeebe's gateway cluster.requestTimeout: "
+        "500ms, 15s, 2m, PT15S (default 15s)",
+    )
     return parser
 
 
@@ -76,6 +82,7 @@ def load_settings(argv: Sequence[str]) -> EngineSettings:
             ("management_address", args.management_address),
             ("data_dir", args.data_dir),
             ("log_level", args.log_level),
+            ("request_timeout", args.request_timeout),
         )
         if value is not None
     }
@@ -182,7 +189,9 @@ async def serve(settings: EngineSettings) -> None:
     ready = False
     await engine.start()
     try:
-        gateway = GatewayServer(engine, grpc_host, grpc_port)
+        gateway = GatewayServer(
+            engine, grpc_host, grpc_port, default_request_timeout_ms=settings.request_timeout_ms
+        )
         try:
             await gateway.start()
         except PortInUseError as error:
@@ -199,7 +208,13 @@ async def serve(settings: EngineSettings) -> None:
         )
         query = _http_server(
             mount_console(
-                create_query_app(engine, store_path, grpc_host=grpc_host, grpc_port=grpc_port),
+                create_query_app(
+                    engine,
+                    store_path,
+                    grpc_host=grpc_host,
+                    grpc_port=grpc_port,
+                    default_request_timeout_ms=settings.request_timeout_ms,
+                ),
                 engine,
                 store_path,
             ),
@@ -217,6 +232,7 @@ async def serve(settings: EngineSettings) -> None:
             management=settings.management_address,
             data_dir=str(settings.data_dir),
             clock="controlled" if settings.clock_controlled else "system",
+            request_timeout_ms=settings.request_timeout_ms,
             pid=os.getpid(),
         )
         stopped = asyncio.create_task(stop.wait())

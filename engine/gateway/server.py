@@ -9,6 +9,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from pyzeebe.proto.gateway_pb2_grpc import add_GatewayServicer_to_server
 
 from engine.api import EngineApi
+from engine.config import DEFAULT_REQUEST_TIMEOUT_MS
 from engine.gateway.jobs_available import JobsAvailable
 from engine.gateway.metrics import GatewayMetrics
 from engine.gateway.servicer import Gateway
@@ -33,8 +34,10 @@ class GatewayServer:
         port: int,
         *,
         metrics: GatewayMetrics | None = None,
+        default_request_timeout_ms: int = DEFAULT_REQUEST_TIMEOUT_MS,
     ) -> None:
         self.host = host
+        self.default_request_timeout_ms = default_request_timeout_ms
         self.port = port
         self._engine = engine
         self.metrics = metrics or GatewayMetrics()
@@ -73,6 +76,7 @@ class GatewayServer:
             advertised_host=self.host,
             advertised_port=bound,
             metrics=self.metrics,
+            default_request_timeout_ms=self.default_request_timeout_ms,
         )
         add_GatewayServicer_to_server(self.gateway, server)
         health_servicer = health.aio.HealthServicer()

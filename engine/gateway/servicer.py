@@ -7,6 +7,9 @@ real logic of their own:
 * **ActivateJobs** long-polls: when no job is activatable it waits, woken by the
   runtime's jobs-available notification, until ``requestTimeout`` (10 s when 0, as
   Zeebe's gateway; no waiting when negative) or shortly before the client's deadline.
+* **CreateProcessInstanceWithResult** with ``requestTimeout`` 0 (pyzeebe's default) waits the
+  gateway's default request timeout (``--request-timeout``, 15 s as Zeebe's
+  ``zeebe.gateway.cluster.requestTimeout``), then answers DEADLINE_EXCEEDED.
 * **StreamActivatedJobs** pushes jobs of its type as they become activatable, until the
   client cancels the stream.
 """
@@ -23,6 +26,7 @@ from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayServicer
 
 from engine.api import ActivatedJob, EngineApi, EngineError, ErrorCode
+from engine.config import DEFAULT_REQUEST_TIMEOUT_MS
 from engine.gateway import convert
 from engine.gateway.jobs_available import JobsAvailable
 from engine.gateway.metrics import GatewayMetrics
@@ -52,8 +56,10 @@ class Gateway(GatewayServicer):
         advertised_host: str = "127.0.0.1",
         advertised_port: int = 26500,
         metrics: GatewayMetrics | None = None,
+        default_request_timeout_ms: int = DEFAULT_REQUEST_TIMEOUT_MS,
     ) -> None:
         self._engine = engine
+        self._default_request_timeout_ms = default_request_timeout_ms
         self._jobs = jobs_available
         self._host = advertised_host
         self._port = advertised_port
@@ -341,7 +347,13 @@ class Gateway(GatewayServicer):
                 variables=variables,
                 start_instructions=convert.start_instructions(inner.startInstructions),
                 fetch_variables=tuple(request.fetchVariables),
-                request_timeout_ms=request.requestTimeout,
+                # 0 (and, for safety, a negative value) means "the gateway's default", never
+                # "wait forever": as Zeebe, the client gets DEADLINE_EXCEEDED when it passes.
+                request_timeout_ms=(
+                    request.requestTimeout
+                    if request.requestTimeout > 0
+                    else self._default_request_timeout_ms
+                ),
                 tenant_id=convert.tenant(inner.tenantId, "CreateProcessInstanceWithResult"),
             )
             self.metrics.instances_created.inc()

@@ -17,6 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from engine.api import EngineApi
+from engine.config import DEFAULT_REQUEST_TIMEOUT_MS
 from engine.query import commands
 from engine.query.element_instances import ELEMENT_INSTANCES
 from engine.query.incidents import INCIDENTS
@@ -51,7 +52,12 @@ async def _json_body(request: Request) -> Any:
 
 
 def create_query_app(
-    engine: EngineApi, store_path: Path | None, *, grpc_host: str, grpc_port: int
+    engine: EngineApi,
+    store_path: Path | None,
+    *,
+    grpc_host: str,
+    grpc_port: int,
+    default_request_timeout_ms: int = DEFAULT_REQUEST_TIMEOUT_MS,
 ) -> Starlette:
     read_model = ReadModel(store_path)
 
@@ -101,7 +107,9 @@ def create_query_app(
 
     async def create_instance(request: Request) -> Response:
         body = await _json_body(request)
-        return JSONResponse(await commands.create_instance(engine, body))
+        return JSONResponse(
+            await commands.create_instance(engine, body, default_request_timeout_ms)
+        )
 
     routes: list[BaseRoute] = [
         Route("/v2/topology", guarded(topology), methods=["GET"]),

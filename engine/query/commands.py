@@ -15,6 +15,7 @@ from starlette.requests import Request
 
 from engine import api
 from engine.api import DEFAULT_TENANT, EngineApi, EngineError, ErrorCode
+from engine.config import DEFAULT_REQUEST_TIMEOUT_MS
 from engine.query.problems import QueryError
 
 HTTP_STATUS = {
@@ -138,7 +139,12 @@ class CreateInstanceBody(BaseModel):
     operationReference: int | str | None = None
 
 
-async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
+async def create_instance(
+    engine: EngineApi, body: Any, default_request_timeout_ms: int = DEFAULT_REQUEST_TIMEOUT_MS
+) -> dict[str, Any]:
+    """``POST /v2/process-instances``; with ``awaitCompletion`` and no (or a zero)
+    ``requestTimeout`` it waits ``default_request_timeout_ms`` (the engine's
+    ``--request-timeout``, as Zeebe's gateway), then answers 504 DEADLINE_EXCEEDED."""
     try:
         parsed = CreateInstanceBody.model_validate(body)
     except ValidationError as error:
@@ -179,7 +185,11 @@ async def create_instance(engine: EngineApi, body: Any) -> dict[str, Any]:
             result = await engine.create_process_instance_with_result(
                 **common,
                 fetch_variables=tuple(parsed.fetchVariables or ()),
-                request_timeout_ms=parsed.requestTimeout or 0,
+                request_timeout_ms=(
+                    parsed.requestTimeout
+                    if parsed.requestTimeout and parsed.requestTimeout > 0
+                    else default_request_timeout_ms
+                ),
             )
             variables: dict[str, Any] = result.variables
             created: api.ProcessInstanceCreated | api.ProcessInstanceResult = result

@@ -34,6 +34,25 @@ def one_task(pid: str, job_type: str, *, retries: int = 3) -> bytes:
     ).encode()
 
 
+def user_task(pid: str) -> bytes:
+    """start → user task (a job of type ``io.camunda.zeebe:userTask`` nobody completes) → end."""
+    return (
+        HEAD.format(pid=pid)
+        + f"""
+  <bpmn:process id="{pid}" name="{pid} process" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review" />
+    <bpmn:userTask id="review" name="Review">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end" />
+    <bpmn:endEvent id="end"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+</bpmn:definitions>
+"""
+    ).encode()
+
+
 def message_wait(pid: str, message: str) -> bytes:
     """start → message catch (correlation key = ``=orderId``) → end."""
     return (

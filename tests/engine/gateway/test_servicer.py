@@ -233,6 +233,15 @@ async def test_commands_pass_their_arguments_through(gw: Harness) -> None:
     assert json.loads(result.variables) == {"done": True, "n": 1}
     kwargs = last_call(gw)[1]
     assert kwargs["request_timeout_ms"] == 5000 and kwargs["fetch_variables"] == ("done",)
+    # 0 (pyzeebe's default) is the gateway's default request timeout, as Zeebe: 15 s
+    for zero_or_less in (0, -1):
+        await gw.stub.CreateProcessInstanceWithResult(
+            pb.CreateProcessInstanceWithResultRequest(
+                request=pb.CreateProcessInstanceRequest(bpmnProcessId="order"),
+                requestTimeout=zero_or_less,
+            )
+        )
+        assert last_call(gw)[1]["request_timeout_ms"] == 15_000
 
     await gw.stub.FailJob(
         pb.FailJobRequest(jobKey=5, retries=2, errorMessage="boom", retryBackOff=1000)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from engine.__main__ import StartupError, bind_tcp, load_settings
-from engine.config import parse_address
+from engine.config import parse_address, parse_duration
 from engine.logs import drop_variable_values
 
 
@@ -43,6 +43,19 @@ def test_bad_settings_are_one_line_errors(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("ENGINE_HTTP_ADDRESS", "localhost")
     with pytest.raises(StartupError, match=r"http_address.*not of the form host:port"):
         load_settings([])
+
+
+def test_request_timeout_default_environment_and_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Zeebe's gateway cluster.requestTimeout: 15 s unless set; its duration forms."""
+    assert load_settings([]).request_timeout_ms == 15_000
+    monkeypatch.setenv("ENGINE_REQUEST_TIMEOUT", "PT30S")
+    assert load_settings([]).request_timeout_ms == 30_000
+    assert load_settings(["--request-timeout", "1s"]).request_timeout_ms == 1_000
+    for text, ms in (("500ms", 500), ("2m", 120_000), ("250", 250), ("1h", 3_600_000)):
+        assert parse_duration(text).total_seconds() * 1000 == ms
+    for bad in ("0s", "soon", "-1s"):
+        with pytest.raises(StartupError, match="request_timeout"):
+            load_settings([f"--request-timeout={bad}"])
 
 
 def test_parse_address() -> None:

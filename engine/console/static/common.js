@@ -72,6 +72,13 @@ function toast(message, kind = "info") {
   toast.timer = setTimeout(() => { box.hidden = true; }, 6000);
 }
 
+// A page is "ready" once its controls are filled from the server and the URL and wired up:
+// before that they are disabled (a tick or a click would be overwritten or lost). Browser
+// tests wait for <body data-ready="true"> before they touch anything.
+function markReady() {
+  document.body.dataset.ready = "true";
+}
+
 async function startPage(active) {
   session.me = await call("/api/me");
   const nav = document.getElementById("nav");

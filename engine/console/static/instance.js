@@ -9,6 +9,7 @@ let diagram = null;
 let detail = null;
 let editing = null; // variable key being edited: a live refresh must not wipe the input
 let lastHistory = 0;
+let undrawable = null; // definition key whose diagram bpmn-js could not draw
 
 function table(headers, rows, empty) {
   if (!rows.length) return h("p", { class: "empty" }, empty);
@@ -121,8 +122,10 @@ async function renderModify() {
   const panel = document.getElementById("modify-panel");
   const activeElements = detail.elements.filter((e) => e.state === "ACTIVE" && e.elementType !== "PROCESS"
     && e.elementType !== "SUB_PROCESS" && e.elementType !== "MULTI_INSTANCE_BODY");
-  panel.hidden = !(me.mayAct && activeElements.length);
-  if (panel.hidden) return;
+  if (!(me.mayAct && activeElements.length)) {
+    panel.hidden = true;
+    return;
+  }
   const from = document.getElementById("modify-from");
   const chosen = from.value;
   from.replaceChildren(...activeElements.map((e) =>
@@ -132,6 +135,7 @@ async function renderModify() {
     const { items } = await call(`/api/definitions/${detail.instance.processDefinitionKey}/elements`);
     to.replaceChildren(...items.map((n) => h("option", { value: n.id }, n.name ? `${n.name} · ${n.id}` : n.id)));
   }
+  panel.hidden = false; // shown only once both lists are filled: "Move" cannot send an empty target
 }
 
 async function loadHistory(reset) {
@@ -153,17 +157,51 @@ async function loadHistory(reset) {
   document.getElementById("more-history").hidden = !page.more;
 }
 
-async function refresh() {
+// One refresh at a time: a live change arriving while an action's refresh runs (or the other
+// way round) asks for one more pass instead of racing it over the same DOM and diagram.
+let refreshing = null;
+let refreshAgain = false;
+
+function refresh() {
+  if (refreshing) {
+    refreshAgain = true;
+    return refreshing;
+  }
+  refreshing = (async () => {
+    try {
+      do {
+        refreshAgain = false;
+        await refreshOnce();
+      } while (refreshAgain);
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+async function refreshOnce() {
   detail = await call(`/api/instances/${instanceKey}`);
   renderFacts();
   renderIncidents();
   if (editing === null) renderVariables();
   renderSimple();
   await renderModify();
-  if (diagram.available) {
-    await diagram.show(detail.instance.processDefinitionKey);
-    diagram.mark(detail);
-    diagram.focus(detail);
+  const definitionKey = detail.instance.processDefinitionKey;
+  if (diagram.available && undrawable !== definitionKey) {
+    try {
+      await diagram.show(definitionKey);
+      diagram.mark(detail);
+      diagram.focus(detail);
+    } catch (error) {
+      // e.g. a diagram deployed without its drawing (no BPMNDI): say so, show all the rest
+      // and keep following the instance rather than stop here
+      undrawable = definitionKey;
+      document.getElementById("diagram").hidden = true;
+      const notice = document.getElementById("diagram-error");
+      notice.textContent = `The diagram cannot be drawn: ${error.message}`;
+      notice.hidden = false;
+    }
   }
   if (document.getElementById("more-history").hidden) await loadHistory(false);
 }
@@ -234,5 +272,6 @@ function connectLive() {
     toast(error.message, "error");
     return;
   }
-  connectLive();
+  connectLive(); // its first event carries the newest position: a change made meanwhile shows
+  markReady();
 })();

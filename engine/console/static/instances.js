@@ -53,16 +53,20 @@ function queryFromForm() {
   return q;
 }
 
+let loads = 0; // only the newest load may fill the table: answers can arrive out of order
+
 async function load() {
   const q = currentQuery();
   const tbody = document.querySelector("#instances tbody");
+  const mine = ++loads;
   let page;
   try {
     page = await call(`/api/instances?${q}`);
   } catch (error) {
-    toast(error.message, "error");
+    if (mine === loads) toast(error.message, "error");
     return;
   }
+  if (mine !== loads) return;
   tbody.replaceChildren(...page.items.map((item) => h("tr", { "data-key": item.key },
     h("td", {}, h("a", { href: `${PREFIX}/instances/${item.key}` }, item.key)),
     h("td", {}, item.processId),
@@ -125,4 +129,10 @@ function go(q) {
   }
   window.addEventListener("popstate", () => { formFromQuery(currentQuery()); load(); });
   await load();
+  // Only now may the form take input: formFromQuery above would have undone anything earlier.
+  const form = document.getElementById("filters");
+  document.getElementById("filter-fields").disabled = false;
+  form.removeAttribute("aria-busy");
+  form.dataset.ready = "true";
+  markReady();
 })();

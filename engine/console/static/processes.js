@@ -20,4 +20,5 @@ function countLink(def, state, n) {
     h("td", { class: "num" }, countLink(d, "canceled", d.counts.CANCELED)),
     h("td", {}, h("a", { href: `${PREFIX}/api/definitions/${d.key}/xml?download=1` }, "XML ⤓")),
   )));
+  markReady();
 })();

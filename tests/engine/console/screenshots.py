@@ -30,6 +30,9 @@ from tests.engine.console.browser import ARGS, CHROMIUM
 from tests.engine.console.harness import OPS, ConsoleEngine, Zeebe
 from tests.engine.e2e.harness import ROOT, free_port, wait_for
 
+READY = 'body[data-ready="true"]'
+"""Every console page sets this once its controls are filled (see common.js, markReady)."""
+
 TOWNSHIPS = [Township.TAOYUAN, Township.YUELONG, Township.MEILIN, Township.CHANGJIE]
 ACTOR = Actor(id="screenshots", role=Role.SYSTEM)
 SUPERVISOR_TOKEN = "board-supervisor"
@@ -145,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 page.fill("#token", OPS)
                 page.click("button[type=submit]")
                 page.wait_for_selector("#instances tbody tr")
+                page.wait_for_selector(READY)
                 zeebe.fail(
                     zeebe.job_of("hotline.push-directive", stuck[0]).key,
                     0,
@@ -155,15 +159,17 @@ def main(argv: list[str] | None = None) -> int:
                     f"{engine.console_url}/instances?process=after-death-affairs&sort=start&order=asc"
                 )
                 page.wait_for_selector("#instances tbody tr")
+                page.wait_for_selector(READY)
                 page.screenshot(path=str(out / "console-instances.png"))
                 page.set_viewport_size({"width": 1400, "height": 1250})
                 page.goto(f"{engine.console_url}/instances/{stuck[0]}")
                 page.wait_for_selector(".incident-mark")
                 page.wait_for_selector("#live.on")
+                page.wait_for_selector(READY)
                 page.screenshot(path=str(out / "console-instance.png"))
                 page.set_viewport_size({"width": 1400, "height": 500})
                 page.goto(f"{engine.console_url}/processes")
-                page.wait_for_selector("#definitions tbody tr")
+                page.wait_for_selector(READY)
                 page.screenshot(path=str(out / "console-processes.png"))
                 page.set_viewport_size({"width": 1400, "height": 1000})
                 page.goto(f"{api_url}/board")

@@ -38,6 +38,25 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
+def wait_ready(page: Any) -> None:
+    """Every console page marks <body data-ready="true"> once its controls are filled from the
+    server and the URL; before that they are disabled, and input would be undone."""
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+
+
+def goto(page: Any, url: str) -> None:
+    page.goto(url)
+    wait_ready(page)
+
+
+def follow(page: Any, link: Any, url: str | re.Pattern[str]) -> None:
+    """Click a link to another console page and wait until that page is ready (not the old
+    one, which carries the mark too)."""
+    link.click()
+    page.wait_for_url(url)
+    wait_ready(page)
+
+
 def open_page(browser: Any, engine: ConsoleEngine, token: str) -> Any:
     """A fresh browser context (own cookies) logged in through the login form."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -50,6 +69,7 @@ def open_page(browser: Any, engine: ConsoleEngine, token: str) -> Any:
     page.fill("#token", token)
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/console/instances$"))
+    wait_ready(page)
     return page
 
 
@@ -70,8 +90,7 @@ def test_incident_is_marked_retried_and_the_instance_completes_live(
     page.click("#filters button[type=submit]")
     stuck = page.locator(f'#instances tbody tr[data-key="{key}"]')
     expect(stuck).to_contain_text("INCIDENT")
-    stuck.get_by_role("link").click()
-    page.wait_for_url(f"**/console/instances/{key}")
+    follow(page, stuck.get_by_role("link"), f"**/console/instances/{key}")
 
     expect(page.get_by_test_id("state")).to_have_text("INCIDENT")
     expect(page.locator('.incident-mark[data-element="certify"]')).to_be_visible()
@@ -100,6 +119,77 @@ def test_incident_is_marked_retried_and_the_instance_completes_live(
     page.context.close()
 
 
+def test_the_filter_form_takes_no_input_until_it_is_filled_from_the_url(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    """The page reads the URL into the form after it has fetched the definitions; a tick given
+    before that was silently undone ("Clicking the checkbox did not change its state", or a
+    list that ignored the tick). The list of definitions is held back here until a user quicker
+    than the page has tried to tick a box."""
+    page = open_page(browser, console_engine, OPS)
+    box = page.locator("input[name=state][value=incident]")
+    seen: dict[str, bool] = {}
+
+    def quick_user(route: Any) -> None:
+        seen["enabled"] = box.is_enabled()
+        if seen["enabled"]:
+            box.check()
+        route.continue_()
+
+    page.route("**/console/api/definitions", quick_user)
+    page.goto(f"{console_engine.console_url}/instances")
+    expect(page.get_by_test_id("summary")).to_contain_text(" of ")  # the first list is there
+    assert "enabled" in seen, "the definitions were never asked for"
+    if seen["enabled"]:
+        expect(box).to_be_checked()  # a tick the page took must not be undone
+    assert seen == {"enabled": False}, "the form took input before it was filled from the URL"
+
+    wait_ready(page)
+    page.check("input[name=state][value=incident]")
+    page.click("#filters button[type=submit]")
+    page.wait_for_url(re.compile(r"[?&]state=incident"))
+    expect(box).to_be_checked()
+    page.unroute("**/console/api/definitions")
+    page.context.close()
+
+
+def test_the_move_form_shows_only_once_its_lists_are_filled(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    """The instance page showed "Move a token" before the target list had arrived, so a quick
+    "Move" sent no target. The target list is held back until the panel has been looked at."""
+    key = zeebe.create("console-demo", {"caseId": "C-12"})
+    page = open_page(browser, console_engine, OPS)
+    seen: dict[str, bool] = {}
+
+    def quick_user(route: Any) -> None:
+        seen["visible"] = page.locator("#modify-panel").is_visible()
+        route.continue_()
+
+    page.route("**/console/api/definitions/*/elements", quick_user)
+    goto(page, f"{console_engine.console_url}/instances/{key}")
+    assert seen == {"visible": False}, "the move form was shown before its target list was filled"
+    expect(page.locator("#modify-panel")).to_be_visible()
+    expect(page.locator("#modify-to option[value=certify]")).to_have_count(1)
+    page.context.close()
+
+
+def test_a_count_on_the_processes_page_links_to_the_filtered_list(
+    browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
+) -> None:
+    key = incident_instance(zeebe, console_engine)
+    page = open_page(browser, console_engine, OPS)
+    goto(page, f"{console_engine.console_url}/processes")
+    row = page.locator("#definitions tbody tr", has_text="console-demo")
+    follow(page, row.locator("td.incident a"), re.compile(r"/console/instances\?.*state=incident"))
+    expect(page.locator("input[name=state][value=incident]")).to_be_checked()
+    expect(page.locator("#f-process")).to_have_value("console-demo")
+    expect(page.locator(f'#instances tbody tr[data-key="{key}"]')).to_contain_text("INCIDENT")
+    expect(page.locator("#instances tbody tr", has_text="ACTIVE")).to_have_count(0)
+    assert page.console_errors == []
+    page.context.close()
+
+
 def test_filter_and_page_through_three_thousand_instances(
     browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe
 ) -> None:
@@ -121,7 +211,7 @@ def test_filter_and_page_through_three_thousand_instances(
         what="completed bulk instances",
     )
     page = open_page(browser, console_engine, OPS)
-    page.goto(f"{console_engine.console_url}/instances?process=console-bulk")
+    goto(page, f"{console_engine.console_url}/instances?process=console-bulk")
     summary = page.get_by_test_id("summary")
     expect(summary).to_contain_text("1–50 of 3,000")
     expect(page.locator("#instances tbody tr")).to_have_count(50)
@@ -154,8 +244,11 @@ def test_filter_and_page_through_three_thousand_instances(
     page.fill("#f-var-value", "2")
     page.click("#filters button[type=submit]")
     expect(row).to_have_count(1)
-    row.get_by_role("link").click()
+    follow(page, row.get_by_role("link"), f"**/console/instances/{keys[2]}")
     expect(page.locator('#variables tr[data-variable="n"]')).to_contain_text("2")
+    # this model has no drawing (no BPMNDI): the page says so and still follows the instance
+    expect(page.locator("#diagram-error")).to_contain_text("cannot be drawn")
+    expect(page.locator("#live")).to_have_text("● live")
 
     cookies = {c["name"]: c["value"] for c in page.context.cookies()}
     answer = httpx.get(
@@ -172,7 +265,7 @@ def test_filter_and_page_through_three_thousand_instances(
 def test_edit_a_variable(browser: Any, console_engine: ConsoleEngine, zeebe: Zeebe) -> None:
     key = zeebe.create("console-demo", {"caseId": "C-7", "township": "跃龙街道"})
     page = open_page(browser, console_engine, OPS)
-    page.goto(f"{console_engine.console_url}/instances/{key}")
+    goto(page, f"{console_engine.console_url}/instances/{key}")
     row = page.locator('#variables tr[data-variable="caseId"]')
     expect(row).to_contain_text('"C-7"')
 
@@ -199,7 +292,7 @@ def test_move_a_token_see_its_timer_then_cancel(
 ) -> None:
     key = zeebe.create("console-demo", {"caseId": "C-11"})
     page = open_page(browser, console_engine, OPS)
-    page.goto(f"{console_engine.console_url}/instances/{key}")
+    goto(page, f"{console_engine.console_url}/instances/{key}")
     expect(page.locator('.token-count[data-element="check"]')).to_have_text("1")
     expect(page.locator("#timers")).to_contain_text("No timers.")
 
@@ -228,7 +321,7 @@ def test_a_read_only_role_sees_no_actions_and_no_personal_data(
     key = incident_instance(zeebe, console_engine)
     page = open_page(browser, console_engine, HEALTH)
     expect(page.get_by_test_id("who")).to_contain_text("(read-only)")
-    page.goto(f"{console_engine.console_url}/instances/{key}")
+    goto(page, f"{console_engine.console_url}/instances/{key}")
     expect(page.locator('.incident-mark[data-element="certify"]')).to_be_visible()
     incident = page.locator("#incidents tr[data-incident]")
     expect(incident).to_contain_text("hidden for your role")
@@ -252,7 +345,7 @@ def test_without_bpmn_js_the_page_says_so_and_shows_everything_else(
         zeebe.deploy("console_demo.bpmn", DEMO_BPMN.read_bytes())
         key = incident_instance(zeebe, engine)
         page = open_page(browser, engine, OPS)
-        page.goto(f"{engine.console_url}/instances/{key}")
+        goto(page, f"{engine.console_url}/instances/{key}")
         expect(page.locator("#no-diagram")).to_be_visible()
         expect(page.get_by_test_id("diagram")).to_be_hidden()
         incident = page.locator("#incidents tr[data-incident]")

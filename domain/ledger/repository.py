@@ -86,6 +86,8 @@ def _not_before_earlier_steps(row: CaseRow, step: str, at: datetime) -> datetime
         if (value := getattr(row, name)) is not None
     ]
     return max([at, *earlier])
+
+
 # Stored rows were validated on the way in; reading them back must not fail on the wall clock.
 _STORED = {"now": None}
 MAX_SERIAL = 9999

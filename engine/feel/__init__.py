@@ -86,22 +86,24 @@ def _run(expression: str, body: Any, *args: Any) -> Any:
     except InvalidValue as exc:
         raise FeelEvaluationError(exc.message, expression=expression) from None
     except RecursionError:
-        raise FeelEvaluationError("the expression is nested too deeply to evaluate",
-                                  expression=expression) from None
+        raise FeelEvaluationError(
+            "the expression is nested too deeply to evaluate", expression=expression
+        ) from None
     except MemoryError:
-        raise FeelEvaluationError("the expression needs too much memory",
-                                  expression=expression) from None
+        raise FeelEvaluationError(
+            "the expression needs too much memory", expression=expression
+        ) from None
     except Exception as exc:  # the engine must only ever see FeelError
-        raise FeelEvaluationError(f"failed to evaluate the expression: {exc!r}",
-                                  expression=expression) from None
+        raise FeelEvaluationError(
+            f"failed to evaluate the expression: {exc!r}", expression=expression
+        ) from None
 
 
 def _state(variables: Mapping[str, Any] | None, now: dt.datetime | None, budget: int) -> State:
     """Variables may be any mapping (the engine's scope chain, say): they are read lazily,
     one name at a time, never copied."""
     if variables is not None and not hasattr(variables, "get"):
-        raise FeelEvaluationError(
-            f"variables must be a mapping, not {type(variables).__name__}")
+        raise FeelEvaluationError(f"variables must be a mapping, not {type(variables).__name__}")
     return State(variables, now, budget)
 
 
@@ -121,14 +123,23 @@ class CompiledExpression:
         inside it (iterators, parameters, ``item``) are not included."""
         return variable_names(self._tree) if self._tree is not None else []
 
-    def evaluate(self, variables: Mapping[str, Any] | None = None, *,
-                 now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> Any:
+    def evaluate(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        now: dt.datetime | None = None,
+        budget: int = DEFAULT_BUDGET,
+    ) -> Any:
         state = _state(variables, now, budget)
         return _run(self.text, self._evaluate, state)
 
-    def evaluate_with_warnings(self, variables: Mapping[str, Any] | None = None, *,
-                               now: dt.datetime | None = None,
-                               budget: int = DEFAULT_BUDGET) -> tuple[Any, list[FeelWarning]]:
+    def evaluate_with_warnings(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        now: dt.datetime | None = None,
+        budget: int = DEFAULT_BUDGET,
+    ) -> tuple[Any, list[FeelWarning]]:
         """The result and the reasons why parts of it became null (feel-scala's
         "suppressed failures"): missing variables, wrong types, unknown functions.
         ``str(warning)`` reads like Zeebe's: ``[NO_VARIABLE_FOUND] No variable found ...``."""
@@ -155,13 +166,25 @@ class CompiledUnaryTests:
         self.text = text
         self._test = test
 
-    def evaluate(self, input_value: Any, variables: Mapping[str, Any] | None = None, *,
-                 now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> bool:
+    def evaluate(
+        self,
+        input_value: Any,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        now: dt.datetime | None = None,
+        budget: int = DEFAULT_BUDGET,
+    ) -> bool:
         """True when the input value passes; null (not comparable) counts as not passing."""
         return self.test(input_value, variables, now=now, budget=budget) is True
 
-    def test(self, input_value: Any, variables: Mapping[str, Any] | None = None, *,
-             now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> bool | None:
+    def test(
+        self,
+        input_value: Any,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        now: dt.datetime | None = None,
+        budget: int = DEFAULT_BUDGET,
+    ) -> bool | None:
         """The three-valued result: True, False, or None when the tests could not decide
         (e.g. the input cannot be compared with the test's values)."""
         state = _state(variables, now, budget)
@@ -199,8 +222,13 @@ def compile(expression: str) -> CompiledExpression:
     return compiled
 
 
-def evaluate(expression: str, variables: Mapping[str, Any] | None = None, *,
-             now: dt.datetime | None = None, budget: int = DEFAULT_BUDGET) -> Any:
+def evaluate(
+    expression: str,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    now: dt.datetime | None = None,
+    budget: int = DEFAULT_BUDGET,
+) -> Any:
     """Evaluate a FEEL expression with the given variables; raise FeelError on failure."""
     return compile(expression).evaluate(variables, now=now, budget=budget)
 
@@ -222,8 +250,12 @@ def compile_unary_tests(tests: str) -> CompiledUnaryTests:
     return compiled
 
 
-def evaluate_unary_tests(tests: str, input_value: Any,
-                         variables: Mapping[str, Any] | None = None, *,
-                         now: dt.datetime | None = None) -> bool:
+def evaluate_unary_tests(
+    tests: str,
+    input_value: Any,
+    variables: Mapping[str, Any] | None = None,
+    *,
+    now: dt.datetime | None = None,
+) -> bool:
     """Does ``input_value`` pass the unary tests (a DMN input entry)?"""
     return compile_unary_tests(tests).evaluate(input_value, variables, now=now)

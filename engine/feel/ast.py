@@ -166,6 +166,7 @@ class RangeLit(Node):
 
 # ---------------------------------------------------------------------------- unary tests
 
+
 @dataclass(frozen=True, slots=True)
 class ComparePut(Node):
     """``< 10`` as a unary test."""

@@ -23,7 +23,8 @@ def _function_def(node: ast.FunctionDef) -> Fn:
         def invoke(args: list[Any], state: State) -> Any:
             if state.depth >= MAX_CALL_DEPTH:
                 raise FeelEvaluationError(
-                    f"functions call each other too deeply (more than {MAX_CALL_DEPTH} levels)")
+                    f"functions call each other too deeply (more than {MAX_CALL_DEPTH} levels)"
+                )
             state.spend(_CALL_COST)
             state.depth += 1
             try:
@@ -40,8 +41,9 @@ def _function_def(node: ast.FunctionDef) -> Fn:
 _CALL_COST = 10  # a user function call costs about ten loop iterations
 
 
-def call_function(f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None,
-                  state: State) -> Any:
+def call_function(
+    f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None, state: State
+) -> Any:
     """Invoke a function value with positional or named arguments.
 
     Returns MISSING when the arguments do not fit the function's parameters.
@@ -65,22 +67,31 @@ def call_function(f: FeelFunction, args: list[Any] | None, named: dict[str, Any]
     return f.invoke(values, state)
 
 
-_TEMPORAL_LITERALS = {"date": parse_date, "time": parse_time, "date and time": parse_datetime,
-                      "duration": parse_duration}
+_TEMPORAL_LITERALS = {
+    "date": parse_date,
+    "time": parse_time,
+    "date and time": parse_datetime,
+    "duration": parse_duration,
+}
 
 
 @register(ast.Call)
 def _call(node: ast.Call) -> Fn:
     name = node.name
     literal_parser = _TEMPORAL_LITERALS.get(name)
-    if (literal_parser is not None and node.named is None and len(node.args) == 1
-            and isinstance(node.args[0], ast.Const) and type(node.args[0].value) is str):
+    if (
+        literal_parser is not None
+        and node.named is None
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Const)
+        and type(node.args[0].value) is str
+    ):
         # date("2020-01-01") is a literal (feel-scala folds it while parsing, too)
         value = literal_parser(node.args[0].value)
         return lambda env: value
 
     args = [compile_node(a) for a in node.args]
-    named = ([(k, compile_node(v)) for k, v in node.named] if node.named is not None else None)
+    named = [(k, compile_node(v)) for k, v in node.named] if node.named is not None else None
     overloads = BUILTINS.get(name)
 
     def call(env: Env) -> Any:
@@ -108,30 +119,34 @@ def _call(node: ast.Call) -> Fn:
                 return result
         count = len(arg_map) if arg_map is not None else len(positional or ())
         if arg_map is not None:
-            state.warn("NO_FUNCTION_FOUND", f"No function found with name '{name}' and "
-                       f"parameters: {','.join(arg_map)}")
+            state.warn(
+                "NO_FUNCTION_FOUND",
+                f"No function found with name '{name}' and parameters: {','.join(arg_map)}",
+            )
         else:
-            state.warn("NO_FUNCTION_FOUND",
-                       f"No function found with name '{name}' and {count} parameters")
+            state.warn(
+                "NO_FUNCTION_FOUND", f"No function found with name '{name}' and {count} parameters"
+            )
         return None
 
     return call
 
 
 def _failed_argument(state: State, name: str, exc: InvalidRange) -> None:
-    state.warn("FUNCTION_INVOCATION_FAILURE", f"Failed to invoke function '{name}': "
-               f"{exc.message}")
+    state.warn("FUNCTION_INVOCATION_FAILURE", f"Failed to invoke function '{name}': {exc.message}")
     return None
 
 
-def _safe_call(f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None,
-               state: State) -> Any:
+def _safe_call(
+    f: FeelFunction, args: list[Any] | None, named: dict[str, Any] | None, state: State
+) -> Any:
     try:
         return call_function(f, args, named, state)
     except (InvalidValue, ArithmeticError, ValueError, TypeError, KeyError, IndexError) as exc:
         message = exc.message if isinstance(exc, InvalidValue) else str(exc)
-        state.warn("FUNCTION_INVOCATION_FAILURE",
-                   f"Failed to invoke function '{f.name}': {message}")
+        state.warn(
+            "FUNCTION_INVOCATION_FAILURE", f"Failed to invoke function '{f.name}': {message}"
+        )
         return None
 
 
@@ -140,7 +155,7 @@ def _method_call(node: ast.MethodCall) -> Fn:
     base = compile_node(node.base)
     name = node.name
     args = [compile_node(a) for a in node.args]
-    named = ([(k, compile_node(v)) for k, v in node.named] if node.named is not None else None)
+    named = [(k, compile_node(v)) for k, v in node.named] if node.named is not None else None
 
     def method_call(env: Env) -> Any:
         ctx = base(env)
@@ -156,5 +171,3 @@ def _method_call(node: ast.MethodCall) -> Fn:
         return result
 
     return method_call
-
-

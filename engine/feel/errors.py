@@ -88,8 +88,11 @@ class FeelWarning:
         return f"FeelWarning({self.failure_type!r}, {self.message!r})"
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, FeelWarning) and other.failure_type == self.failure_type
-                and other.message == self.message)
+        return (
+            isinstance(other, FeelWarning)
+            and other.failure_type == self.failure_type
+            and other.message == self.message
+        )
 
     def __hash__(self) -> int:
         return hash((self.failure_type, self.message))

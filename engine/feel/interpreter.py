@@ -47,6 +47,7 @@ def compile_node(node: ast.Node) -> Fn:
 
 # ---------------------------------------------------------------------------- leaves
 
+
 def _const(node: ast.Const) -> Fn:
     value = node.value
     return lambda env: value
@@ -72,7 +73,8 @@ def _input_value(node: ast.InputValue) -> Fn:
         v = env.find("?")
         if v is MISSING:
             raise FeelEvaluationError(
-                "no input value available: '?' can only be used inside a unary test")
+                "no input value available: '?' can only be used inside a unary test"
+            )
         return v
 
     return input_value
@@ -86,25 +88,33 @@ def get_path(v: Any, name: str, env: Env | None = None) -> Any:
         if r is MISSING:
             if env is not None:
                 keys = ", ".join(f"'{k}'" for k in v) or None
-                env.state.warn("NO_CONTEXT_ENTRY_FOUND",
-                               f"No context entry found with key '{name}'. "
-                               + (f"Available keys: {keys}" if keys else "The context is empty"))
+                env.state.warn(
+                    "NO_CONTEXT_ENTRY_FOUND",
+                    f"No context entry found with key '{name}'. "
+                    + (f"Available keys: {keys}" if keys else "The context is empty"),
+                )
             return None
         return r
     if t is list:
         return [get_path(item, name, env) for item in v]
     if v is None:
         if env is not None:
-            env.state.warn("NO_CONTEXT_ENTRY_FOUND",
-                           f"No context entry found with key '{name}'. The context is null")
+            env.state.warn(
+                "NO_CONTEXT_ENTRY_FOUND",
+                f"No context entry found with key '{name}'. The context is null",
+            )
         return None
     props = properties(v)
     if props is not None and name in props:
         return props[name]
     if t is FeelRange:
         rng: FeelRange = v
-        return {"start": rng.start, "end": rng.end, "start included": rng.start_included,
-                "end included": rng.end_included}.get(name)
+        return {
+            "start": rng.start,
+            "end": rng.end,
+            "start included": rng.start_included,
+            "end included": rng.end_included,
+        }.get(name)
     return None
 
 
@@ -124,6 +134,7 @@ def _path(node: ast.Path) -> Fn:
 
 
 # ---------------------------------------------------------------------------- literals
+
 
 def _list(node: ast.ListLit) -> Fn:
     items = [compile_node(i) for i in node.items]
@@ -149,7 +160,8 @@ def _range_value(start: Any, end: Any, si: bool, ei: bool) -> FeelRange:
     if ks != ke or type_name(start) in ("boolean", "string", "list", "context", "null"):
         raise InvalidRange(
             f"invalid range: {type_name(start)} .. {type_name(end)}"
-            " (both ends must be numbers, dates, times or durations of the same type)")
+            " (both ends must be numbers, dates, times or durations of the same type)"
+        )
     return FeelRange(start, end, si, ei)
 
 
@@ -164,6 +176,7 @@ def _range(node: ast.RangeLit) -> Fn:
 
 
 # ---------------------------------------------------------------------------- arithmetic
+
 
 def _arith(node: ast.Arith) -> Fn:
     first = compile_node(node.first)
@@ -212,6 +225,7 @@ def _negate(node: ast.Negate) -> Fn:
 
 # ---------------------------------------------------------------------------- comparison
 
+
 def compare_values(op: str, x: Any, y: Any) -> Any:
     if op == "=":
         return equal(x, y)
@@ -234,6 +248,7 @@ def _compare(node: ast.Compare) -> Fn:
     left, right = compile_node(node.left), compile_node(node.right)
     op = node.op
     if op == "=":
+
         def eq(env: Env) -> Any:
             x = left(env)
             y = right(env)
@@ -244,8 +259,10 @@ def _compare(node: ast.Compare) -> Fn:
             if r is None:
                 _not_comparable(env, x, y)
             return r
+
         return eq
     if op in ("<", ">", "<=", ">="):
+
         def num_cmp(env: Env) -> Any:
             x = left(env)
             y = right(env)
@@ -263,6 +280,7 @@ def _compare(node: ast.Compare) -> Fn:
             if r is None:
                 _not_comparable(env, x, y)
             return r
+
         return num_cmp
 
     def other_cmp(env: Env) -> Any:

@@ -65,13 +65,9 @@ _WORD_RUN = re.compile(r"(?:[^\W\d][\w$]*|\$[\w$]*)(?: +(?:[^\W\d][\w$]*|\$[\w$]
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?|\.[0-9]+")
 _STRING = re.compile(r'"(?:\\.|[^"\\])*"', re.S)
 _BACKTICK = re.compile(r"`([^`]+)`")
-_PARAM = re.compile(
-    r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)\s*:(?!=)"
-)
+_PARAM = re.compile(r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)\s*:(?!=)")
 # a parameter name of a function definition: words separated by spaces, up to "," or ")"
-_FUNCTION_PARAM = re.compile(
-    r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)(?=\s*[,)])"
-)
+_FUNCTION_PARAM = re.compile(r"((?:[^\W\d][\w$]*)(?: +(?:[^\W\d][\w$]*))*|`[^`]+`)(?=\s*[,)])")
 _CONTEXT_KEY = re.compile(r'[^"{}:,\[\]`]+')
 _OPEN_RANGE_END = re.compile(r"\s*(?:$|[,)\]}=]|!=|(?:and|or|then|else|return|satisfies)\b)")
 _QUALIFIED_NAME = re.compile(r"[^\W\d][\w$]*(?:\.[^\W\d][\w$]*)*")
@@ -110,8 +106,19 @@ _TWO_CHAR = {op: name for op, name in _OPERATORS if len(op) == 2}
 _ONE_CHAR = {op: name for op, name in _OPERATORS if len(op) == 1}
 
 # token types after which a value has just ended (so a following word is an operator)
-_VALUE_END = {"NAME", "NUMBER", "STRING", "RPAR", "RSQB", "RBRACE", "TRUE", "FALSE", "NULL",
-              "QMARK", "TYPENAME"}
+_VALUE_END = {
+    "NAME",
+    "NUMBER",
+    "STRING",
+    "RPAR",
+    "RSQB",
+    "RBRACE",
+    "TRUE",
+    "FALSE",
+    "NULL",
+    "QMARK",
+    "TYPENAME",
+}
 
 
 def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
@@ -146,8 +153,9 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             if m is None:
                 m = _QUALIFIED_NAME.match(text, pos)
             if m is None:
-                raise FeelSyntaxError("expected a type name after 'instance of'",
-                                      expression=text, position=pos)
+                raise FeelSyntaxError(
+                    "expected a type name after 'instance of'", expression=text, position=pos
+                )
             pos = m.end()
             prev = "TYPENAME"
             yield tok("TYPENAME", m.group(0), start, pos)
@@ -175,12 +183,14 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             else:
                 m = _CONTEXT_KEY.match(text, pos)
                 if m is None:
-                    raise FeelSyntaxError("expected a context key", expression=text,
-                                          position=pos)
+                    raise FeelSyntaxError("expected a context key", expression=text, position=pos)
                 key = m.group(0).rstrip()
                 if key in ("null", "true", "false"):
-                    raise FeelSyntaxError(f"'{key}' cannot be a context key without quotes",
-                                          expression=text, position=start)
+                    raise FeelSyntaxError(
+                        f"'{key}' cannot be a context key without quotes",
+                        expression=text,
+                        position=start,
+                    )
                 pos = start + len(key)
                 prev = "KEY"
                 yield tok("KEY", key, start, pos)
@@ -210,13 +220,15 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
         if c == '"':
             m = _STRING.match(text, pos)
             if m is None:
-                raise FeelSyntaxError("unterminated string (a \" is missing)",
-                                      expression=text, position=pos)
+                raise FeelSyntaxError(
+                    'unterminated string (a " is missing)', expression=text, position=pos
+                )
             pos = m.end()
             prev = "STRING"
             yield tok("STRING", unescape_string(m.group(0)[1:-1]), start, pos)
-        elif c in _DIGITS or (c == "." and not value_ended and pos + 1 < n
-                              and text[pos + 1] in _DIGITS):
+        elif c in _DIGITS or (
+            c == "." and not value_ended and pos + 1 < n and text[pos + 1] in _DIGITS
+        ):
             m = _NUMBER.match(text, pos)
             assert m is not None
             pos = m.end()
@@ -286,14 +298,17 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
                         yield tok("NAME", " ".join(candidate), start, pos)
                         continue
             if word in _NOT_NAMES and not (word == "not" and _CALL_FOLLOWS.match(text, end)):
-                raise FeelSyntaxError(f"'{word}' is a keyword and cannot be used as a name",
-                                      expression=text, position=start)
+                raise FeelSyntaxError(
+                    f"'{word}' is a keyword and cannot be used as a name",
+                    expression=text,
+                    position=start,
+                )
             pos = end
             kind = KEYWORDS.get(word, "NAME")
             prev = kind
             yield tok(kind, word, start, pos)
         else:
-            two = text[pos:pos + 2]
+            two = text[pos : pos + 2]
             op = _TWO_CHAR.get(two)
             if op is not None:
                 kind = op
@@ -301,24 +316,29 @@ def tokenize(text: str, *, unary_tests: bool = False) -> Iterator[Token]:
             else:
                 op = _ONE_CHAR.get(c)
                 if op is None:
-                    raise FeelSyntaxError(_unexpected_character(text, pos), expression=text,
-                                          position=pos)
+                    raise FeelSyntaxError(
+                        _unexpected_character(text, pos), expression=text, position=pos
+                    )
                 kind = op
                 pos += 1
                 # "]1..10[" is the ISO way to write the open range (1..10)
                 if (kind == "RSQB" and not value_ended and prev not in ("LSQB", "COMMA")) or (
-                        kind == "RSQB" and prev == "" ):
+                    kind == "RSQB" and prev == ""
+                ):
                     kind = "LPAR"
                 elif kind == "LSQB" and value_ended and _OPEN_RANGE_END.match(text, pos):
                     kind = "RPAR"
             if kind == "EQ" and text.startswith("=", pos):
-                raise FeelSyntaxError("'==' is not FEEL: compare with a single '='",
-                                      expression=text, position=start)
+                raise FeelSyntaxError(
+                    "'==' is not FEEL: compare with a single '='", expression=text, position=start
+                )
             if kind in ("LPAR", "LSQB", "LBRACE"):
                 if len(stack) >= MAX_NESTING:
                     raise FeelSyntaxError(
                         f"expression is nested too deeply (more than {MAX_NESTING} levels)",
-                        expression=text, position=start)
+                        expression=text,
+                        position=start,
+                    )
                 if kind == "LPAR":
                     is_call = prev == "NAME"
                     is_definition = prev == "FUNCTION"
@@ -350,7 +370,7 @@ _HINTS = {
     "&&": "'&&' is not FEEL: use 'and'",
     "||": "'||' is not FEEL: use 'or'",
     "!": "'!' is not FEEL: use not(...) or '!='",
-    "'": "strings are written in double quotes in FEEL (\"text\")",
+    "'": 'strings are written in double quotes in FEEL ("text")',
 }
 
 
@@ -361,8 +381,7 @@ def _unexpected_character(text: str, pos: int) -> str:
     return f"unexpected character {text[pos]!r}"
 
 
-_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'", '"': '"',
-            "\\": "\\"}
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "'": "'", '"': '"', "\\": "\\"}
 _ESCAPE_RE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{6}|.)", re.S)
 
 

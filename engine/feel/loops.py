@@ -15,8 +15,10 @@ from .values import from_float, type_name
 
 
 def _iteration_sources(iterators: tuple[ast.Iterator, ...]) -> list[tuple[str, Fn, Fn | None]]:
-    return [(it.name, compile_node(it.source),
-             compile_node(it.end) if it.end is not None else None) for it in iterators]
+    return [
+        (it.name, compile_node(it.source), compile_node(it.end) if it.end is not None else None)
+        for it in iterators
+    ]
 
 
 def _materialize(env: Env, sources: list[tuple[str, Fn, Fn | None]]) -> list[tuple[str, Any]]:
@@ -69,7 +71,8 @@ def _for(node: ast.For) -> Fn:
     body = compile_node(node.body)
     # "partial" (the results so far) is copied only for bodies that read it
     uses_partial = contains_node(
-        node.body, lambda n: isinstance(n, ast.Ref) and n.name == "partial")
+        node.body, lambda n: isinstance(n, ast.Ref) and n.name == "partial"
+    )
 
     def for_(env: Env) -> Any:
         try:
@@ -119,6 +122,7 @@ def _quantified(node: ast.Quantified) -> Fn:
 
 # ---------------------------------------------------------------------------- filters
 
+
 def _index(items: list[Any], index: Any) -> Any:
     i = int(index)
     if i > 0:
@@ -153,8 +157,9 @@ def _filter(node: ast.Filter) -> Fn:
             return _index(v, index) if type(v) is list else None
 
         return by_index
-    per_item_only = isinstance(cond_node, (ast.Compare, ast.Call, ast.MethodCall, ast.Between,
-                                           ast.In, ast.InstanceOf))
+    per_item_only = isinstance(
+        cond_node, (ast.Compare, ast.Call, ast.MethodCall, ast.Between, ast.In, ast.InstanceOf)
+    )
 
     def filter_(env: Env) -> Any:
         v = base(env)
@@ -181,5 +186,3 @@ def _filter(node: ast.Filter) -> Fn:
         return out
 
     return filter_
-
-

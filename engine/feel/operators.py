@@ -188,8 +188,12 @@ def java_pow(x: Decimal, n: int) -> Decimal:
     if n == 0:
         return Decimal(1)
     mag = abs(n)
-    work = Context(prec=DECIMAL.prec + len(str(mag)) + 1, rounding=ROUND_HALF_EVEN,
-                   Emax=DECIMAL.Emax, Emin=DECIMAL.Emin)
+    work = Context(
+        prec=DECIMAL.prec + len(str(mag)) + 1,
+        rounding=ROUND_HALF_EVEN,
+        Emax=DECIMAL.Emax,
+        Emin=DECIMAL.Emin,
+    )
     acc = Decimal(1)
     seen = False
     for bit in bin(mag)[2:]:

@@ -21,11 +21,26 @@ from .lexer import tokenize
 from .temporal import parse_temporal
 
 _TOKEN_TEXT = {
-    "RPAR": "')'", "RSQB": "']'", "RBRACE": "'}'", "LPAR": "'('", "LSQB": "'['",
-    "LBRACE": "'{'", "COMMA": "','", "COLON": "':'", "THEN": "'then'", "ELSE": "'else'",
-    "RETURN": "'return'", "SATISFIES": "'satisfies'", "IN": "'in'", "AND": "'and'",
-    "NAME": "a name", "NUMBER": "a number", "STRING": "a string", "KEY": "a context key",
-    "DOTDOT": "'..'", "$END": "the end of the expression",
+    "RPAR": "')'",
+    "RSQB": "']'",
+    "RBRACE": "'}'",
+    "LPAR": "'('",
+    "LSQB": "'['",
+    "LBRACE": "'{'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "THEN": "'then'",
+    "ELSE": "'else'",
+    "RETURN": "'return'",
+    "SATISFIES": "'satisfies'",
+    "IN": "'in'",
+    "AND": "'and'",
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "KEY": "a context key",
+    "DOTDOT": "'..'",
+    "$END": "the end of the expression",
 }
 
 
@@ -222,14 +237,25 @@ class _Build(Transformer[Token, Any]):
 
 
 _GRAMMAR = resources.files(__package__).joinpath("grammar.lark").read_text(encoding="utf-8")
-_EXPRESSION_PARSER = Lark(_GRAMMAR, parser="lalr", lexer=_ExpressionLexer, start="start",
-                          transformer=_Build(), maybe_placeholders=False)
-_UNARY_PARSER = Lark(_GRAMMAR, parser="lalr", lexer=_UnaryLexer, start="unary_start",
-                     transformer=_Build(), maybe_placeholders=False)
+_EXPRESSION_PARSER = Lark(
+    _GRAMMAR,
+    parser="lalr",
+    lexer=_ExpressionLexer,
+    start="start",
+    transformer=_Build(),
+    maybe_placeholders=False,
+)
+_UNARY_PARSER = Lark(
+    _GRAMMAR,
+    parser="lalr",
+    lexer=_UnaryLexer,
+    start="unary_start",
+    transformer=_Build(),
+    maybe_placeholders=False,
+)
 
 
-_OPENS = {"IF": "THEN", "THEN": "ELSE", "FOR": "RETURN", "SOME": "SATISFIES",
-          "EVERY": "SATISFIES"}
+_OPENS = {"IF": "THEN", "THEN": "ELSE", "FOR": "RETURN", "SOME": "SATISFIES", "EVERY": "SATISFIES"}
 
 
 def _pending_keyword(text: str, pos: int) -> str | None:
@@ -237,8 +263,11 @@ def _pending_keyword(text: str, pos: int) -> str | None:
     stack: list[str] = []
     try:
         for tok in tokenize(text[:pos]):
-            if tok.type in ("THEN", "ELSE", "RETURN", "SATISFIES") and stack \
-                    and stack[-1] == tok.type:
+            if (
+                tok.type in ("THEN", "ELSE", "RETURN", "SATISFIES")
+                and stack
+                and stack[-1] == tok.type
+            ):
                 stack.pop()
             if tok.type in _OPENS:
                 stack.append(_OPENS[tok.type])
@@ -280,8 +309,7 @@ def _syntax_error(text: str, exc: Exception) -> FeelSyntaxError:
         closer = closer.rstrip(",") if closer is not None else None
         closing = [_TOKEN_TEXT[closer]] if closer is not None and closer in exc.expected else []
         pending = _pending_keyword(text, pos)
-        keywords = ([_TOKEN_TEXT[pending]] if pending is not None and pending in exc.expected
-                    else [])
+        keywords = [_TOKEN_TEXT[pending]] if pending is not None and pending in exc.expected else []
         if expected and len(expected) <= 4:
             hint = f"; expected {' or '.join(expected)}"
         elif keywords:
@@ -293,8 +321,9 @@ def _syntax_error(text: str, exc: Exception) -> FeelSyntaxError:
             hint = ""
         return FeelSyntaxError(f"unexpected {found}{hint}", expression=text, position=pos)
     if isinstance(exc, (UnexpectedCharacters, UnexpectedInput)):
-        return FeelSyntaxError("unexpected input", expression=text,
-                               position=getattr(exc, "pos_in_stream", None))
+        return FeelSyntaxError(
+            "unexpected input", expression=text, position=getattr(exc, "pos_in_stream", None)
+        )
     return FeelSyntaxError(f"cannot parse the expression: {exc}", expression=text)
 
 

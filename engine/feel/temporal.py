@@ -53,8 +53,9 @@ def _offset(text: str | None) -> dt.tzinfo | None:
         return UTC
     sign = -1 if text[0] == "-" else 1
     parts = [int(p) for p in text[1:].split(":")]
-    delta = dt.timedelta(hours=parts[0], minutes=parts[1],
-                         seconds=parts[2] if len(parts) > 2 else 0)
+    delta = dt.timedelta(
+        hours=parts[0], minutes=parts[1], seconds=parts[2] if len(parts) > 2 else 0
+    )
     if delta > dt.timedelta(hours=18):
         raise ValueError("offset out of range")
     return dt.timezone(sign * delta)
@@ -136,8 +137,13 @@ def parse_duration(text: str) -> dt.timedelta | YearsMonthsDuration | None:
     if secs < 0 or (s or "").startswith("-"):
         micro = -micro
     try:
-        value = dt.timedelta(days=int(d or 0), hours=int(h or 0), minutes=int(mi or 0),
-                             seconds=secs, microseconds=micro)
+        value = dt.timedelta(
+            days=int(d or 0),
+            hours=int(h or 0),
+            minutes=int(mi or 0),
+            seconds=secs,
+            microseconds=micro,
+        )
     except OverflowError:
         return None
     return -value if neg else value
@@ -161,6 +167,7 @@ def _parse_datetime_strict(text: str) -> dt.datetime | None:
 
 
 # ---------------------------------------------------------------------------- printing
+
 
 def _fraction(micro: int) -> str:
     if not micro:
@@ -250,6 +257,7 @@ def format_days_time(v: dt.timedelta) -> str:
 
 # ---------------------------------------------------------------------------- arithmetic
 
+
 def add_months(value: Any, months: int) -> Any:
     """java.time's plusMonths: the day is clamped to the end of the target month."""
     y, m = divmod(value.month - 1 + months, 12)
@@ -319,15 +327,26 @@ def properties(v: Any) -> dict[str, Any] | None:
     t = type(v)
     if t is dt.datetime:
         return {
-            "year": v.year, "month": v.month, "day": v.day, "weekday": v.isoweekday(),
-            "hour": v.hour, "minute": v.minute, "second": v.second,
-            "time offset": time_offset(v), "timezone": zone_id(v.tzinfo),
+            "year": v.year,
+            "month": v.month,
+            "day": v.day,
+            "weekday": v.isoweekday(),
+            "hour": v.hour,
+            "minute": v.minute,
+            "second": v.second,
+            "time offset": time_offset(v),
+            "timezone": zone_id(v.tzinfo),
         }
     if t is dt.date:
         return {"year": v.year, "month": v.month, "day": v.day, "weekday": v.isoweekday()}
     if t is dt.time:
-        return {"hour": v.hour, "minute": v.minute, "second": v.second,
-                "time offset": time_offset(v), "timezone": zone_id(v.tzinfo)}
+        return {
+            "hour": v.hour,
+            "minute": v.minute,
+            "second": v.second,
+            "time offset": time_offset(v),
+            "timezone": zone_id(v.tzinfo),
+        }
     if t is YearsMonthsDuration:
         return {"years": v.years, "months": v.remaining_months}
     if t is dt.timedelta:
@@ -387,8 +406,9 @@ def _java_local_time(t: dt.time) -> str:
     if t.second or t.microsecond:
         text += f":{t.second:02d}"
     if t.microsecond:
-        text += "." + (f"{t.microsecond // 1000:03d}" if t.microsecond % 1000 == 0
-                       else f"{t.microsecond:06d}")
+        text += "." + (
+            f"{t.microsecond // 1000:03d}" if t.microsecond % 1000 == 0 else f"{t.microsecond:06d}"
+        )
     return text
 
 

@@ -56,6 +56,7 @@ def compile_test(node: ast.Node) -> Test:
         return lambda env, i: equal(i, b)
     f = compile_node(expr)
     if _uses_input(expr):
+
         def with_input(env: Env, i: Any) -> Any:
             v = f(env.child({"?": i}))
             return v if type(v) is bool else None
@@ -117,5 +118,3 @@ def compile_unary(node: ast.UnaryTests) -> Test:
         return None if v is None else not v
 
     return negated
-
-

@@ -113,8 +113,13 @@ class FeelRange:
         return True
 
     def __str__(self) -> str:
-        return (("[" if self.start_included else "(") + to_string(self.start) + ".."
-                + to_string(self.end) + ("]" if self.end_included else ")"))
+        return (
+            ("[" if self.start_included else "(")
+            + to_string(self.start)
+            + ".."
+            + to_string(self.end)
+            + ("]" if self.end_included else ")")
+        )
 
 
 class FeelFunction:
@@ -145,6 +150,7 @@ class FeelFunction:
 
 
 # ---------------------------------------------------------------------------- type names
+
 
 def type_name(v: Any) -> str:
     """The FEEL type name of a value, as ``instance of`` and error messages use it."""
@@ -264,6 +270,7 @@ def equal(x: Any, y: Any) -> bool | None:
 
 # ---------------------------------------------------------------------------- numbers
 
+
 def is_number(v: Any) -> bool:
     t = type(v)
     return t is int or t is Decimal or t is float
@@ -301,8 +308,9 @@ def from_float(f: float) -> Decimal | int | None:
 
 # ---------------------------------------------------------------------------- conversions
 
-_CLEAN = frozenset({str, int, bool, type(None), Decimal, dict, list, dt.date, dt.time,
-                    dt.datetime, dt.timedelta})
+_CLEAN = frozenset(
+    {str, int, bool, type(None), Decimal, dict, list, dt.date, dt.time, dt.datetime, dt.timedelta}
+)
 
 
 def from_variable(v: Any) -> Any:
@@ -345,8 +353,15 @@ def from_python(v: Any) -> Any:
         if t is list and all(a is b for a, b in zip(conv_items, v, strict=True)):
             return v
         return conv_items
-    if t in (dt.date, dt.time, dt.datetime, dt.timedelta, YearsMonthsDuration, FeelRange,
-             FeelFunction):
+    if t in (
+        dt.date,
+        dt.time,
+        dt.datetime,
+        dt.timedelta,
+        YearsMonthsDuration,
+        FeelRange,
+        FeelFunction,
+    ):
         return v
     if isinstance(v, bool):
         return bool(v)
@@ -403,8 +418,7 @@ def python_function(fn: Callable[..., Any]) -> FeelFunction | None:
             raise InvalidValue(f"{type(exc).__name__}: {exc}") from exc
         return from_python(result)
 
-    return FeelFunction(params, invoke, varargs=varargs,
-                        name=getattr(fn, "__name__", "function"))
+    return FeelFunction(params, invoke, varargs=varargs, name=getattr(fn, "__name__", "function"))
 
 
 def to_python(v: Any) -> Any:

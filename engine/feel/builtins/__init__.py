@@ -33,8 +33,9 @@ class Builtin:
 BUILTINS: dict[str, list[Builtin]] = {}
 
 
-def builtin(name: str, *params: str, varargs: bool = False, state: bool = False
-            ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def builtin(
+    name: str, *params: str, varargs: bool = False, state: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the decorated function as an overload of the FEEL function ``name``."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -44,12 +45,23 @@ def builtin(name: str, *params: str, varargs: bool = False, state: bool = False
     return register
 
 
-_ERRORS = (InvalidValue, ArithmeticError, ValueError, TypeError, KeyError, IndexError,
-           OverflowError, AttributeError, NoMatch, LookupError)
+_ERRORS = (
+    InvalidValue,
+    ArithmeticError,
+    ValueError,
+    TypeError,
+    KeyError,
+    IndexError,
+    OverflowError,
+    AttributeError,
+    NoMatch,
+    LookupError,
+)
 
 
-def _arguments(b: Builtin, positional: list[Any] | None, named: dict[str, Any] | None
-               ) -> list[Any] | None:
+def _arguments(
+    b: Builtin, positional: list[Any] | None, named: dict[str, Any] | None
+) -> list[Any] | None:
     if named is not None:
         if not set(named) <= set(b.params):
             return None
@@ -68,8 +80,13 @@ def _arguments(b: Builtin, positional: list[Any] | None, named: dict[str, Any] |
     return positional
 
 
-def invoke_builtin(name: str, overloads: list[Builtin], positional: list[Any] | None,
-                   named: dict[str, Any] | None, state: State) -> Any:
+def invoke_builtin(
+    name: str,
+    overloads: list[Builtin],
+    positional: list[Any] | None,
+    named: dict[str, Any] | None,
+    state: State,
+) -> Any:
     """Call the first fitting overload; MISSING if none takes these parameters."""
     matched = False
     for b in overloads:
@@ -87,13 +104,14 @@ def invoke_builtin(name: str, overloads: list[Builtin], positional: list[Any] | 
         except FeelEvaluationError:
             raise
         except _ERRORS as exc:
-            state.warn("FUNCTION_INVOCATION_FAILURE",
-                       f"Failed to invoke function '{name}': {exc}")
+            state.warn("FUNCTION_INVOCATION_FAILURE", f"Failed to invoke function '{name}': {exc}")
             return None
     if matched:
-        state.warn("FUNCTION_INVOCATION_FAILURE",
-                   f"Failed to invoke function '{name}': Illegal arguments: "
-                   + ", ".join(show(a) for a in (positional or list((named or {}).values()))))
+        state.warn(
+            "FUNCTION_INVOCATION_FAILURE",
+            f"Failed to invoke function '{name}': Illegal arguments: "
+            + ", ".join(show(a) for a in (positional or list((named or {}).values()))),
+        )
         return None
     return MISSING
 

@@ -28,8 +28,9 @@ def get_or_else(value: Any, default: Any) -> Any:
 @builtin("assert", "value", "condition")
 def assert_(value: Any, condition: Any) -> Any:
     if condition is not True:
-        raise FeelEvaluationError(f"assertion failure: the condition is not fulfilled "
-                                  f"for the value {value!r}")
+        raise FeelEvaluationError(
+            f"assertion failure: the condition is not fulfilled for the value {value!r}"
+        )
     return value
 
 

@@ -107,8 +107,12 @@ def time4(hour: Any, minute: Any, second: Any, offset: Any) -> dt.time:
 
 def _parse_number(text: str) -> Any:
     t = text.strip() if text != text.strip() else text
-    if not t or t != text or "_" in t or t.lower() in ("nan", "inf", "infinity", "-inf",
-                                                       "+inf", "-infinity", "+infinity"):
+    if (
+        not t
+        or t != text
+        or "_" in t
+        or t.lower() in ("nan", "inf", "infinity", "-inf", "+inf", "-infinity", "+infinity")
+    ):
         raise _invalid("number", text)
     try:
         d = Decimal(t)
@@ -182,8 +186,11 @@ def years_and_months(a: Any, b: Any) -> YearsMonthsDuration:
         raise NoMatch
     da = a if type(a) is dt.date else a.date()
     db = b if type(b) is dt.date else b.date()
-    if type(a) is dt.datetime and type(b) is dt.datetime and (
-            (a.tzinfo is None) != (b.tzinfo is None)):
+    if (
+        type(a) is dt.datetime
+        and type(b) is dt.datetime
+        and ((a.tzinfo is None) != (b.tzinfo is None))
+    ):
         pass  # feel-scala compares the local dates either way
     return YearsMonthsDuration(0, _months_between(da, db))
 
@@ -218,8 +225,11 @@ def _dump(v: Any) -> str:
     if t is list:
         return "[" + ",".join(_dump(i) for i in v) + "]"
     if t is dict:
-        return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(i)
-                              for k, i in v.items()) + "}"
+        return (
+            "{"
+            + ",".join(json.dumps(k, ensure_ascii=False) + ":" + _dump(i) for k, i in v.items())
+            + "}"
+        )
     if type(v) in (FeelRange, FeelFunction):
         return json.dumps(to_string(v), ensure_ascii=False)
     return json.dumps(format_iso(v), ensure_ascii=False)

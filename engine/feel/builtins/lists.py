@@ -174,7 +174,7 @@ def sublist3(items: Any, start: Any, length: Any) -> list[Any]:
     items = lst(items)
     i = _position(items, integer(start))
     n = integer(length)
-    return items[max(i, 0):max(i + n, 0)]
+    return items[max(i, 0) : max(i + n, 0)]
 
 
 @builtin("append", "list", "items", varargs=True)
@@ -206,7 +206,7 @@ def remove(items: Any, position: Any) -> list[Any]:
     p = integer(position)
     i = _position(items, p)
     j = _position(items, p + 1) if p != -1 else len(items)
-    return [*items[:max(i, 0)], *items[max(j, 0):]]
+    return [*items[: max(i, 0)], *items[max(j, 0) :]]
 
 
 @builtin("reverse", "list")
@@ -240,8 +240,7 @@ def distinct_values(items: Any) -> list[Any]:
 @builtin("duplicate values", "list")
 def duplicate_values(items: Any) -> list[Any]:
     items = lst(items)
-    return [x for x in _distinct(items)
-            if sum(1 for i in items if equal(i, x) is True) > 1]
+    return [x for x in _distinct(items) if sum(1 for i in items if equal(i, x) is True) > 1]
 
 
 def _flatten(items: list[Any]) -> list[Any]:
@@ -318,4 +317,4 @@ def partition(items: Any, size: Any) -> list[list[Any]]:
     n = integer(size)
     if n <= 0:
         raise InvalidValue("the size must be positive")
-    return [items[i:i + n] for i in range(0, len(items), n)]
+    return [items[i : i + n] for i in range(0, len(items), n)]

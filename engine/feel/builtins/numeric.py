@@ -26,9 +26,15 @@ from ..values import DECIMAL, YearsMonthsDuration
 from . import NoMatch, builtin
 from .checks import integer, number, string
 
-_MODES = {"UP": ROUND_UP, "DOWN": ROUND_DOWN, "CEILING": ROUND_CEILING, "FLOOR": ROUND_FLOOR,
-          "HALF_UP": ROUND_HALF_UP, "HALF_DOWN": ROUND_HALF_DOWN,
-          "HALF_EVEN": ROUND_HALF_EVEN}
+_MODES = {
+    "UP": ROUND_UP,
+    "DOWN": ROUND_DOWN,
+    "CEILING": ROUND_CEILING,
+    "FLOOR": ROUND_FLOOR,
+    "HALF_UP": ROUND_HALF_UP,
+    "HALF_DOWN": ROUND_HALF_DOWN,
+    "HALF_EVEN": ROUND_HALF_EVEN,
+}
 
 
 def _round(n: Any, scale: Any, mode: str) -> Any:

@@ -108,10 +108,8 @@ def _finishes(a: Any, b: Any) -> bool:
         return r2.end_included and _cmp(a, r2.end) == 0
     r1 = _range(a)
     c_start = _cmp(r1.start, r2.start)
-    starts_inside = c_start > 0 or (c_start == 0 and (not r1.start_included
-                                                      or r2.start_included))
-    return (r1.end_included == r2.end_included and _cmp(r1.end, r2.end) == 0
-            and starts_inside)
+    starts_inside = c_start > 0 or (c_start == 0 and (not r1.start_included or r2.start_included))
+    return r1.end_included == r2.end_included and _cmp(r1.end, r2.end) == 0 and starts_inside
 
 
 builtin("finishes", "point", "range")(_finishes)
@@ -148,8 +146,7 @@ def _starts(a: Any, b: Any) -> bool:
     r1 = _range(a)
     c_end = _cmp(r1.end, r2.end)
     ends_inside = c_end < 0 or (c_end == 0 and (not r1.end_included or r2.end_included))
-    return (r1.start_included == r2.start_included and _cmp(r1.start, r2.start) == 0
-            and ends_inside)
+    return r1.start_included == r2.start_included and _cmp(r1.start, r2.start) == 0 and ends_inside
 
 
 builtin("starts", "point", "range")(_starts)
@@ -162,8 +159,12 @@ def _coincides(a: Any, b: Any) -> bool:
     if not _is_range(a) and not _is_range(b):
         return _cmp(a, b) == 0
     r1, r2 = _range(a), _range(b)
-    return (_cmp(r1.start, r2.start) == 0 and _cmp(r1.end, r2.end) == 0
-            and r1.start_included == r2.start_included and r1.end_included == r2.end_included)
+    return (
+        _cmp(r1.start, r2.start) == 0
+        and _cmp(r1.end, r2.end) == 0
+        and r1.start_included == r2.start_included
+        and r1.end_included == r2.end_included
+    )
 
 
 builtin("coincides", "point1", "point2")(_coincides)

@@ -35,7 +35,7 @@ def substring3(s: Any, start: Any, length: Any) -> str:
     n = integer(length)
     if i < 0 or i > len(s) or n < 0:
         raise IndexError("start position out of range")
-    return s[i:min(i + n, len(s))]
+    return s[i : min(i + n, len(s))]
 
 
 @builtin("string length", "string")
@@ -64,7 +64,7 @@ def substring_before(s: Any, m: Any) -> str:
 def substring_after(s: Any, m: Any) -> str:
     s, m = string(s), string(m)
     i = s.find(m)
-    return s[i + len(m):] if i >= 0 else ""
+    return s[i + len(m) :] if i >= 0 else ""
 
 
 @builtin("replace", "input", "pattern", "replacement")
@@ -115,7 +115,7 @@ def split(s: Any, delimiter: Any) -> list[str]:
             continue
         if m.start() == m.end() and m.start() >= len(s):
             break
-        parts.append(s[pos:m.start()])
+        parts.append(s[pos : m.start()])
         pos = m.end()
     parts.append(s[pos:])
     return parts

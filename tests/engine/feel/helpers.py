@@ -17,18 +17,27 @@ def same(actual: Any, expected: Any) -> bool:
     if type(expected) is float:
         expected = Decimal(repr(expected))
     if isinstance(expected, (list, tuple)):
-        return (type(actual) is list and len(actual) == len(expected)
-                and all(same(a, e) for a, e in zip(actual, expected, strict=True)))
+        return (
+            type(actual) is list
+            and len(actual) == len(expected)
+            and all(same(a, e) for a, e in zip(actual, expected, strict=True))
+        )
     if isinstance(expected, dict):
-        return (type(actual) is dict and actual.keys() == expected.keys()
-                and all(same(actual[k], expected[k]) for k in expected))
+        return (
+            type(actual) is dict
+            and actual.keys() == expected.keys()
+            and all(same(actual[k], expected[k]) for k in expected)
+        )
     if type(expected) is Decimal:
         return type(actual) is Decimal and actual == expected
     if type(expected) is int:
         return type(actual) is int and actual == expected
     if type(expected) is dt.datetime and expected.tzinfo is not None:
-        return (type(actual) is dt.datetime and actual == expected
-                and actual.utcoffset() == expected.utcoffset())
+        return (
+            type(actual) is dt.datetime
+            and actual == expected
+            and actual.utcoffset() == expected.utcoffset()
+        )
     return type(actual) is type(expected) and actual == expected
 
 

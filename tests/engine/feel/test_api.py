@@ -28,25 +28,28 @@ def test_bpmn_expression_marker() -> None:
     assert feel.evaluate("= 1 + 2") == 3
 
 
-@pytest.mark.parametrize(("expression", "position", "fragment"), [
-    ("1 +", 3, "end of the expression"),
-    ("(1 + 2", 6, "expected ')' or an operator"),
-    ('"unterminated', 0, "unterminated string"),
-    ("a ! b", 2, "'!' is not FEEL"),
-    ("a # b", 2, "unexpected character '#'"),
-    ("a == b", 2, "single '='"),
-    ("a && b", 2, "use 'and'"),
-    ("a || b", 2, "use 'or'"),
-    ("'text'", 0, "double quotes"),
-    ("for x in xs x", 12, "expected 'return'"),
-    ("some x in xs x > 1", 13, "expected 'satisfies'"),
-    ("if a b else c", 5, "expected 'then'"),
-    ("f(1 2)", 4, "expected ')', ','"),
-    ("(1 2)", 3, "expected ')' or an operator"),
-    ("if x then 1", 11, "expected 'else'"),
-    ("", 0, "empty"),
-    ("{a 1}", 4, "expected ':'"),
-])
+@pytest.mark.parametrize(
+    ("expression", "position", "fragment"),
+    [
+        ("1 +", 3, "end of the expression"),
+        ("(1 + 2", 6, "expected ')' or an operator"),
+        ('"unterminated', 0, "unterminated string"),
+        ("a ! b", 2, "'!' is not FEEL"),
+        ("a # b", 2, "unexpected character '#'"),
+        ("a == b", 2, "single '='"),
+        ("a && b", 2, "use 'and'"),
+        ("a || b", 2, "use 'or'"),
+        ("'text'", 0, "double quotes"),
+        ("for x in xs x", 12, "expected 'return'"),
+        ("some x in xs x > 1", 13, "expected 'satisfies'"),
+        ("if a b else c", 5, "expected 'then'"),
+        ("f(1 2)", 4, "expected ')', ','"),
+        ("(1 2)", 3, "expected ')' or an operator"),
+        ("if x then 1", 11, "expected 'else'"),
+        ("", 0, "empty"),
+        ("{a 1}", 4, "expected ':'"),
+    ],
+)
 def test_syntax_errors_say_where(expression: str, position: int, fragment: str) -> None:
     with pytest.raises(feel.FeelSyntaxError) as err:
         feel.compile(expression)
@@ -84,12 +87,23 @@ def test_to_json_value_writes_what_zeebe_stores() -> None:
         '{n: 1.5, i: 2.0, d: @"2024-01-02", t: @"10:00:00", t2: @"10:00:01.5",'
         ' tz: @"10:00:00+01:00", ldt: @"2024-01-02T03:04:00", dt: @"2024-01-02T03:04:05Z",'
         ' z: @"2024-01-02T03:04:05@Asia/Shanghai", dtd: @"P1DT12H", ymd: @"P14M",'
-        ' l: [null, true, "s"], r: [1..2], f: function(x) x}')
+        ' l: [null, true, "s"], r: [1..2], f: function(x) x}'
+    )
     assert feel.to_json_value(value) == {
-        "n": 1.5, "i": 2, "d": "2024-01-02", "t": "10:00", "t2": "10:00:01.500",
-        "tz": "10:00:00+01:00", "ldt": "2024-01-02T03:04:00", "dt": "2024-01-02T03:04:05Z",
-        "z": "2024-01-02T03:04:05+08:00[Asia/Shanghai]", "dtd": "P1DT12H", "ymd": "P1Y2M",
-        "l": [None, True, "s"], "r": None, "f": None,
+        "n": 1.5,
+        "i": 2,
+        "d": "2024-01-02",
+        "t": "10:00",
+        "t2": "10:00:01.500",
+        "tz": "10:00:00+01:00",
+        "ldt": "2024-01-02T03:04:00",
+        "dt": "2024-01-02T03:04:05Z",
+        "z": "2024-01-02T03:04:05+08:00[Asia/Shanghai]",
+        "dtd": "P1DT12H",
+        "ymd": "P1Y2M",
+        "l": [None, True, "s"],
+        "r": None,
+        "f": None,
     }
     assert feel.to_json_value(0.1) == 0.1
 
@@ -100,7 +114,7 @@ def test_clock_is_injectable() -> None:
     assert feel.evaluate("today()", now=pinned) == dt.date(2030, 5, 6)
     naive = dt.datetime(2030, 5, 6, 7, 8, 9)
     assert feel.evaluate("now()", now=naive).tzinfo is not None
-    assert feel.compile("today() + duration(\"P1D\")").evaluate(now=pinned) == dt.date(2030, 5, 7)
+    assert feel.compile('today() + duration("P1D")').evaluate(now=pinned) == dt.date(2030, 5, 7)
     assert isinstance(feel.evaluate("now()"), dt.datetime)
 
 
@@ -109,7 +123,7 @@ def test_variables_from_json_and_python() -> None:
     assert feel.evaluate("t", {"t": (1, 2)}) == [1, 2]
     assert feel.evaluate("x", {"x": float("nan")}) is None
     assert feel.evaluate("x", {"x": object()}) is None
-    assert feel.evaluate("d + duration(\"P1D\")", {"d": dt.date(2024, 1, 1)}) == dt.date(2024, 1, 2)
+    assert feel.evaluate('d + duration("P1D")', {"d": dt.date(2024, 1, 1)}) == dt.date(2024, 1, 2)
     assert feel.evaluate("k", {"k": {1: "a"}}) == {"1": "a"}
 
 
@@ -177,16 +191,19 @@ def test_variables_may_be_any_mapping_read_lazily() -> None:
         feel.evaluate("a", [1, 2])  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(("expression", "names"), [
-    ('order.total > 100 and status = "ok"', ["order", "status"]),
-    ("for x in xs return x + y", ["xs", "y"]),
-    ("orders[amount > limit].id", ["orders", "amount", "limit"]),
-    ("{a: 1, b: a + c}.b", ["c"]),
-    ("{f: function(p) p * k, r: f(2)}.r", ["k"]),
-    ("some i in items satisfies i > min", ["items", "min"]),
-    ("count(xs) + sum(values: ys)", ["xs", "ys"]),
-    ('date("2020-01-01")', []),
-])
+@pytest.mark.parametrize(
+    ("expression", "names"),
+    [
+        ('order.total > 100 and status = "ok"', ["order", "status"]),
+        ("for x in xs return x + y", ["xs", "y"]),
+        ("orders[amount > limit].id", ["orders", "amount", "limit"]),
+        ("{a: 1, b: a + c}.b", ["c"]),
+        ("{f: function(p) p * k, r: f(2)}.r", ["k"]),
+        ("some i in items satisfies i > min", ["items", "min"]),
+        ("count(xs) + sum(values: ys)", ["xs", "ys"]),
+        ('date("2020-01-01")', []),
+    ],
+)
 def test_variable_names(expression: str, names: list[str]) -> None:
     assert feel.compile(expression).variable_names == names
 
@@ -200,10 +217,30 @@ def test_invalid_range_fails_at_the_top_but_is_null_as_an_argument() -> None:
     assert feel.evaluate("x in [1..y]", {"x": 1, "y": None}) is None
 
 
-@pytest.mark.parametrize("space", [
-    "\t", " ", "\u0085", "\u00a0", "\u1680", "\u180e", "\u2000", "\u200a", "\u200b",
-    "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff", "\n", "\u000b", "\u000c", "\r",
-])
+@pytest.mark.parametrize(
+    "space",
+    [
+        "\t",
+        " ",
+        "\u0085",
+        "\u00a0",
+        "\u1680",
+        "\u180e",
+        "\u2000",
+        "\u200a",
+        "\u200b",
+        "\u2028",
+        "\u2029",
+        "\u202f",
+        "\u205f",
+        "\u3000",
+        "\ufeff",
+        "\n",
+        "\u000b",
+        "\u000c",
+        "\r",
+    ],
+)
 def test_every_feel_whitespace_separates_tokens(space: str) -> None:
     assert feel.evaluate(f"{space}1{space}+{space}2{space}") == 3
     assert feel.evaluate(f"for x{space}in [1] return{space}x") == [1]
@@ -211,8 +248,12 @@ def test_every_feel_whitespace_separates_tokens(space: str) -> None:
 
 
 def test_python_callables_are_feel_functions() -> None:
-    variables = {"f": lambda x: x * 10, "g": lambda a, b: a - b, "h": lambda *xs: sum(xs),
-                 "bad": lambda x: 1 / 0}
+    variables = {
+        "f": lambda x: x * 10,
+        "g": lambda a, b: a - b,
+        "h": lambda *xs: sum(xs),
+        "bad": lambda x: 1 / 0,
+    }
     assert feel.evaluate("f(2) + g(b: 3, a: 1) + h(1, 2, 3)", variables) == 24
     value, warnings = feel.compile("bad(1)").evaluate_with_warnings(variables)
     assert value is None

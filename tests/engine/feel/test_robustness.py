@@ -13,12 +13,72 @@ from hypothesis import strategies as st
 from engine import feel
 
 FRAGMENTS = [
-    "1", "0.5", "-", "+", "*", "/", "**", "(", ")", "[", "]", "{", "}", ",", ":", ".", "..",
-    "=", "!=", "<", ">", "<=", ">=", "and", "or", "not", "in", "if", "then", "else", "for",
-    "return", "some", "every", "satisfies", "between", "instance of", "function", "null",
-    "true", "false", "x", "y", "item", "?", '"a"', '"2020-01-01"', '@"P1D"', '@"10:00:00"',
-    "date", "date and time", "string length", "count", "sum", "substring", "matches",
-    "now()", "day of week", "list contains", "partial", " ", "`n`", "@", "\\", '"', "//",
+    "1",
+    "0.5",
+    "-",
+    "+",
+    "*",
+    "/",
+    "**",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    ":",
+    ".",
+    "..",
+    "=",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "and",
+    "or",
+    "not",
+    "in",
+    "if",
+    "then",
+    "else",
+    "for",
+    "return",
+    "some",
+    "every",
+    "satisfies",
+    "between",
+    "instance of",
+    "function",
+    "null",
+    "true",
+    "false",
+    "x",
+    "y",
+    "item",
+    "?",
+    '"a"',
+    '"2020-01-01"',
+    '@"P1D"',
+    '@"10:00:00"',
+    "date",
+    "date and time",
+    "string length",
+    "count",
+    "sum",
+    "substring",
+    "matches",
+    "now()",
+    "day of week",
+    "list contains",
+    "partial",
+    " ",
+    "`n`",
+    "@",
+    "\\",
+    '"',
+    "//",
 ]
 
 VARIABLES = {"x": 3, "y": [1, 2, {"a": 1.5}], "item": {"k": "v"}}
@@ -44,19 +104,45 @@ def test_arbitrary_text_only_raises_feel_errors(text: str) -> None:
 
 
 values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
     | st.decimals(allow_nan=False, allow_infinity=False),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=3), children, max_size=3),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
+    ),
     max_leaves=8,
 )
 
 EXPRESSIONS = [
-    "v + 1", "v * v", "v = v", "v < 1", "count(v)", "string(v)", "v[1]", "v.a", "v[item > 0]",
-    "sum(v)", "for i in v return i", "some i in v satisfies i", "not(v)", "v in [1..3]",
-    "upper case(v)", "to json(v)", "date(v)", "-v", "v / 0", "abs(v)",
+    "v + 1",
+    "v * v",
+    "v = v",
+    "v < 1",
+    "count(v)",
+    "string(v)",
+    "v[1]",
+    "v.a",
+    "v[item > 0]",
+    "sum(v)",
+    "for i in v return i",
+    "some i in v satisfies i",
+    "not(v)",
+    "v in [1..3]",
+    "upper case(v)",
+    "to json(v)",
+    "date(v)",
+    "-v",
+    "v / 0",
+    "abs(v)",
     "sort(v, function(a, b) a < b)",
-    "distinct values(v)", "string join(v)", "min(v)", "v instance of list", "get entries(v)",
+    "distinct values(v)",
+    "string join(v)",
+    "min(v)",
+    "v instance of list",
+    "get entries(v)",
 ]
 
 
@@ -70,12 +156,15 @@ def test_any_variable_value_only_raises_feel_errors(value: object, expression: s
     feel.to_json_value(result)  # and every result converts to JSON
 
 
-@pytest.mark.parametrize("text", [
-    "(" * 5000 + "1" + ")" * 5000,
-    "[" * 5000 + "]" * 5000,
-    "{a:" * 3000 + "1" + "}" * 3000,
-    "not(" * 3000 + "true" + ")" * 3000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 5000 + "1" + ")" * 5000,
+        "[" * 5000 + "]" * 5000,
+        "{a:" * 3000 + "1" + "}" * 3000,
+        "not(" * 3000 + "true" + ")" * 3000,
+    ],
+)
 def test_deep_nesting_is_a_clear_syntax_error(text: str) -> None:
     with pytest.raises(feel.FeelSyntaxError, match="nested too deeply"):
         feel.compile(text)
@@ -116,8 +205,9 @@ def test_huge_numbers_do_not_hang() -> None:
     assert feel.evaluate("decimal(1, 999999999)") is None
 
 
-small_decimals = st.decimals(min_value=-10**9, max_value=10**9, places=4,
-                             allow_nan=False, allow_infinity=False)
+small_decimals = st.decimals(
+    min_value=-(10**9), max_value=10**9, places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @settings(max_examples=150, deadline=None)

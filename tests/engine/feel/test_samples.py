@@ -9,23 +9,38 @@ from engine import feel
 
 from .helpers import NOW
 
-INVOICES = {"invoices": [
-    {"id": 1, "person": "A", "amount": 10}, {"id": 2, "person": "A", "amount": 20},
-    {"id": 3, "person": "A", "amount": 30}, {"id": 4, "person": "A", "amount": 40},
-    {"id": 5, "person": "B", "amount": 15}, {"id": 6, "person": "B", "amount": 25},
-]}
+INVOICES = {
+    "invoices": [
+        {"id": 1, "person": "A", "amount": 10},
+        {"id": 2, "person": "A", "amount": 20},
+        {"id": 3, "person": "A", "amount": 30},
+        {"id": 4, "person": "A", "amount": 40},
+        {"id": 5, "person": "B", "amount": 15},
+        {"id": 6, "person": "B", "amount": 25},
+    ]
+}
 
 
 def test_filter_and_take_the_first() -> None:
-    data = {"data": {"attribute": {"packaging": [
-        {"unit": "Box", "n": 1}, {"unit": "Palette", "n": 2}, {"unit": "Palette", "n": 3}]}}}
+    data = {
+        "data": {
+            "attribute": {
+                "packaging": [
+                    {"unit": "Box", "n": 1},
+                    {"unit": "Palette", "n": 2},
+                    {"unit": "Palette", "n": 3},
+                ]
+            }
+        }
+    }
     result = feel.evaluate('(data.attribute.packaging[unit = "Palette"])[1]', data)
     assert result == {"unit": "Palette", "n": 2}
 
 
 def test_group_a_list() -> None:
     result = feel.evaluate(
-        "for p in distinct values(invoices.person) return invoices[person = p]", INVOICES)
+        "for p in distinct values(invoices.person) return invoices[person = p]", INVOICES
+    )
     assert result == [INVOICES["invoices"][:4], INVOICES["invoices"][4:]]
 
 
@@ -43,7 +58,10 @@ def test_merge_two_lists() -> None:
         "y": {"files": [{"id": 1, "content": "a2"}, {"id": 3, "content": "c"}]},
     }
     assert feel.evaluate(expression, variables) == [
-        {"id": 1, "content": "a2"}, {"id": 2, "content": "b"}, {"id": 3, "content": "c"}]
+        {"id": 1, "content": "a2"},
+        {"id": 2, "content": "b"},
+        {"id": 3, "content": "c"},
+    ]
 
 
 def test_validate_data() -> None:
@@ -61,30 +79,53 @@ def test_validate_data() -> None:
     variables = {
         "startFiscalYear": dt.date(2024, 1, 1),
         "collection": [
-            {"documentType": "S2", "glDate": dt.date(2024, 3, 1), "ledgerType": "AA",
-             "foreignAmount": None},
-            {"documentType": "S1", "glDate": dt.date(2023, 3, 1), "ledgerType": "AA",
-             "foreignAmount": 5},
+            {
+                "documentType": "S2",
+                "glDate": dt.date(2024, 3, 1),
+                "ledgerType": "AA",
+                "foreignAmount": None,
+            },
+            {
+                "documentType": "S1",
+                "glDate": dt.date(2023, 3, 1),
+                "ledgerType": "AA",
+                "foreignAmount": 5,
+            },
         ],
     }
     assert feel.evaluate(expression, variables) == [
-        "Document Type invalid for current year posting"]
+        "Document Type invalid for current year posting"
+    ]
 
 
 def test_temporal_samples() -> None:
-    assert feel.evaluate('date1 < date2 + duration("P6M")',
-                         {"date1": dt.date(2024, 1, 1), "date2": dt.date(2023, 8, 1)}) is True
-    assert feel.evaluate("years and months duration(date(birthday), today()).years",
-                         {"birthday": "1990-06-01"}, now=NOW) == 33
+    assert (
+        feel.evaluate(
+            'date1 < date2 + duration("P6M")',
+            {"date1": dt.date(2024, 1, 1), "date2": dt.date(2023, 8, 1)},
+        )
+        is True
+    )
+    assert (
+        feel.evaluate(
+            "years and months duration(date(birthday), today()).years",
+            {"birthday": "1990-06-01"},
+            now=NOW,
+        )
+        == 33
+    )
     assert feel.evaluate('day of week(today()) in ("Saturday","Sunday")', now=NOW) is False
     next_tuesday = feel.evaluate(
         '(for x in 1..7 return date and time(today(),time("08:00:00Z"))'
-        ' + duration("P"+string(x)+"D"))[day of week(item) = "Tuesday"][1] - now()', now=NOW)
+        ' + duration("P"+string(x)+"D"))[day of week(item) = "Tuesday"][1] - now()',
+        now=NOW,
+    )
     assert next_tuesday == dt.timedelta(days=3, hours=21, minutes=30)
     next_weekday = feel.evaluate(
         '(for x in 1..3 return date and time(today(),time("00:00:00Z"))'
         ' + duration("P"+string(x)+"D"))[not(day of week(item) in ("Saturday","Sunday"))][1]',
-        now=NOW)
+        now=NOW,
+    )
     assert next_weekday == dt.datetime(2024, 3, 18, tzinfo=dt.UTC)
 
 
@@ -102,7 +143,8 @@ def test_change_the_format_of_dates() -> None:
 
 def test_unix_timestamp() -> None:
     result = feel.evaluate(
-        '(now() - date and time("1970-01-01T00:00Z")) / duration("PT1S") * 1000', now=NOW)
+        '(now() - date and time("1970-01-01T00:00Z")) / duration("PT1S") * 1000', now=NOW
+    )
     assert result == int(NOW.timestamp()) * 1000
 
 

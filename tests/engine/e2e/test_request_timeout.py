@@ -9,6 +9,7 @@ test is short, and the process waits at a user task nobody completes.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from pathlib import Path
 import grpc
 import httpx
 import pytest
+from pyzeebe import ZeebeClient, create_insecure_channel
+from pyzeebe.errors import ProcessTimeoutError
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
@@ -77,6 +80,20 @@ def test_grpc_with_result_and_timeout_zero_answers_deadline_exceeded(
         "process-instances", {"processDefinitionId": "rt-wait", "state": "ACTIVE"}
     )
     assert len(waiting) >= 1
+
+
+async def test_pyzeebe_run_process_with_result_default_timeout_times_out(
+    short_engine: EngineProcess, stub: GatewayStub
+) -> None:
+    """pyzeebe's ``run_process_with_result`` sends ``timeout=0`` unless told otherwise."""
+    channel = create_insecure_channel(grpc_address=short_engine.grpc_address)
+    try:
+        started = time.monotonic()
+        with pytest.raises(ProcessTimeoutError):
+            await asyncio.wait_for(ZeebeClient(channel).run_process_with_result("rt-wait"), BOUND_S)
+        assert time.monotonic() - started >= 0.9
+    finally:
+        await channel.close()
 
 
 def test_rest_await_completion_without_timeout_answers_504(

@@ -4,6 +4,8 @@ directive), chase unacknowledged units, merge duplicate reports, close the case.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from pyzeebe import Job, ZeebeTaskRouter
@@ -16,7 +18,7 @@ from domain.deadlines import (
     report_lateness,
     working_days_deadline,
 )
-from domain.enums import ActionKind, CaseStage, CaseStatus, IdType, Unit
+from domain.enums import ActionKind, CaseStage, CaseStatus, Unit
 from domain.models import DepartmentAction, ProfileFlags
 from workers.context import Context, case_id_of, feel, time_var, var
 from workers.notices import unit_recipient
@@ -25,35 +27,46 @@ from workers.tasks import add_task, new_router
 HOUSEHOLD_REMINDER_BEFORE = timedelta(days=7)
 
 
-def profile_of(job: Job) -> ProfileFlags:
-    """The contract's camelCase ``profile`` variable as the domain's model."""
-    raw: dict[str, Any] = var(job, "profile") or {}
-    return ProfileFlags(
-        has_pension=bool(raw.get("hasPension", False)),
-        has_social_insurance=bool(raw.get("hasSocialInsurance", False)),
-        receives_welfare=frozenset(raw.get("receivesWelfare") or []),
-        has_disability_card=bool(raw.get("hasDisabilityCard", False)),
-        is_business_owner=bool(raw.get("isBusinessOwner", False)),
-    )
+NEEDS_FLAGS = (
+    "needsCremation",
+    "needsHouseholdDeregistration",
+    "needsCivilAffairs",
+    "needsPensionStop",
+    "needsDisabilityCardCancel",
+    "needsMarketNotice",
+)
+"""The downstream branch switches. The process decides them itself: ``Task_DecideDownstream``
+evaluates ``downstream-needs`` of ``bpmn/affairs.dmn`` (the one source of truth); the workers
+only read them."""
+
+AFFAIRS_DMN = Path(__file__).resolve().parent.parent / "bpmn" / "affairs.dmn"
+
+
+@cache
+def _affairs() -> Any:
+    from engine.dmn import parse_dmn
+
+    return parse_dmn(AFFAIRS_DMN.read_bytes(), AFFAIRS_DMN.name)
 
 
 def needs(profile: ProfileFlags, *, id_type: str = "citizen_id") -> dict[str, bool]:
-    """The downstream branches to run. Only a citizen-ID holder has a household registration
-    (户口) to cancel: passports and permits belong to other registers, and an unidentified
-    body or unregistered infant has none."""
-    required = profile.required_downstream()
-    if id_type != IdType.CITIZEN_ID.value:
-        required = required - {(Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)}
-    return {
-        "needsCremation": (Unit.FUNERAL_HOME, ActionKind.CREMATION) in required,
-        "needsHouseholdDeregistration": (Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)
-        in required,
-        "needsCivilAffairs": any(unit is Unit.CIVIL_AFFAIRS for unit, _ in required),
-        "needsPensionStop": (Unit.HRSS, ActionKind.PENSION_STOPPED) in required,
-        "needsDisabilityCardCancel": (Unit.DPF, ActionKind.DISABILITY_CARD_CANCELLED) in required,
-        "needsMarketNotice": (Unit.MARKET_SUPERVISION, ActionKind.BUSINESS_DEREGISTRATION)
-        in required,
+    """What ``Task_DecideDownstream`` decides for this profile, from the table on disk
+    (``bpmn/affairs.dmn``), for code outside the process that must predict it (the simulation
+    choosing which units acknowledge). No worker uses it: the process decides with the table
+    deployed to the engine, which a designer may have changed since."""
+    from engine.dmn import evaluate_decision
+
+    flags = {
+        "hasPension": profile.has_pension,
+        "hasSocialInsurance": profile.has_social_insurance,
+        "receivesWelfare": sorted(kind.value for kind in profile.receives_welfare),
+        "hasDisabilityCard": profile.has_disability_card,
+        "isBusinessOwner": profile.is_business_owner,
     }
+    result = evaluate_decision(
+        _affairs(), "downstream-needs", {"profile": flags, "idType": id_type}
+    )
+    return {name: bool(result.output[name]) for name in NEEDS_FLAGS}
 
 
 def directive_units(flags: dict[str, Any]) -> list[str]:
@@ -93,7 +106,6 @@ async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
     return {
         "reportLatenessMinutes": int(lateness.total_seconds() // 60),
         "reportLate": not is_report_on_time(died_at, reported_at),
-        **needs(profile_of(job), id_type=str(var(job, "idType") or "citizen_id")),
         "householdDeregistrationDueAt": feel(due),
         "householdDeregistrationReminderAt": feel(due - HOUSEHOLD_REMINDER_BEFORE),
         "paymentStopDueAt": feel(payment_stop_due(died_at, reported_at)),
@@ -103,7 +115,7 @@ async def register_case(ctx: Context, job: Job) -> dict[str, Any]:
 async def push_directive(ctx: Context, job: Job) -> dict[str, Any]:
     case = await ctx.ledger.case(case_id_of(job))
     template = job.custom_headers.get("template", "death_summary")
-    units = directive_units({k: var(job, k) for k in needs(ProfileFlags())})
+    units = directive_units({k: var(job, k) for k in NEEDS_FLAGS})
     fields = ctx.fields(case, reporter_role=var(job, "reporterRole", "—"))
     notice = await ctx.notices.send_once(
         template,
@@ -182,14 +194,14 @@ def router(ctx: Context) -> ZeebeTaskRouter:
         ctx,
         "hotline.register-case",
         register_case,
-        ["diedAt", "reportedAt", "township", "idType", "profile"],
+        ["diedAt", "reportedAt"],
     )
     add_task(
         r,
         ctx,
         "hotline.push-directive",
         push_directive,
-        ["township", "reporterRole", *needs(ProfileFlags()).keys()],
+        ["township", "reporterRole", *NEEDS_FLAGS],
     )
     add_task(r, ctx, "hotline.chase-acknowledgement", chase_acknowledgement, ["directiveUnits"])
     add_task(r, ctx, "hotline.merge-duplicate-report", merge_duplicate_report, ["duplicateReport"])

@@ -13,7 +13,7 @@ from collections import defaultdict
 import pytest
 from lxml import etree
 
-from tests.bpmn.diagram import CONTRACT, MAIN_DIAGRAM, NS, Diagram, diagrams, load
+from tests.bpmn.diagram import BPMN_DIR, CONTRACT, MAIN_DIAGRAM, NS, Diagram, diagrams, load
 
 README = CONTRACT.read_text(encoding="utf-8")
 FEEL_WORDS = frozenset(
@@ -68,6 +68,14 @@ def job_types(d: Diagram) -> dict[str, set[str]]:
     return out
 
 
+def called_decisions(d: Diagram) -> dict[str, tuple[str, str]]:
+    """Business rule task id → (decision id, result variable)."""
+    return {
+        el.getparent().getparent().get("id"): (el.get("decisionId"), el.get("resultVariable"))
+        for el in d.xpath("//bpmn:businessRuleTask/bpmn:extensionElements/zeebe:calledDecision")
+    }
+
+
 def messages(d: Diagram) -> dict[str, str]:
     return {
         m.get("name"): m.find("bpmn:extensionElements/zeebe:subscription", NS).get("correlationKey")
@@ -119,6 +127,44 @@ def test_job_types_match_the_contract(main: Diagram) -> None:
     for job_type, row in in_readme.items():
         listed = {t for t in ticks(row[1]) if t.startswith("Task_")}
         assert listed == in_diagram[job_type], f"{job_type}: README lists {sorted(listed)}"
+
+
+def test_called_decisions_match_the_contract(main: Diagram) -> None:
+    rows = table_rows(section("Decisions"))
+    in_readme = {
+        ticks(row[0])[0]: (ticks(row[1])[0], ticks(row[3])[0])
+        for row in rows
+        if ticks(row[0]) and ticks(row[0])[0].startswith("Task_")
+    }
+    assert in_readme == called_decisions(main)
+
+
+def test_called_decisions_exist_in_affairs_dmn_and_bind_latest(main: Diagram) -> None:
+    """Binding latest (the default): a redeployed table applies to the next case."""
+    affairs = etree.parse(str(BPMN_DIR / "affairs.dmn"))
+    dmn = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
+    decisions = set(affairs.xpath("//dmn:decision/@id", namespaces=dmn))
+    for task, (decision_id, _) in called_decisions(main).items():
+        assert decision_id in decisions, task
+    for el in main.xpath("//zeebe:calledDecision"):
+        assert el.get("bindingType") in (None, "latest"), el.getparent().getparent().get("id")
+
+
+def test_the_needs_flags_are_mapped_from_the_decision(main: Diagram) -> None:
+    """Every flag the downstream split reads is an output of Task_DecideDownstream, and no worker
+    writes one (the contract's job table does not list them under writes)."""
+    (task,) = main.xpath("//bpmn:businessRuleTask[@id='Task_DecideDownstream']")
+    mapped = {
+        o.get("target"): o.get("source") for o in task.xpath(".//zeebe:output", namespaces=NS)
+    }
+    conditions = main.xpath(
+        "//bpmn:sequenceFlow[@sourceRef='Gateway_DownstreamSplit']/bpmn:conditionExpression/text()"
+    )
+    read = {c.strip().lstrip("=") for c in conditions}
+    assert read == set(mapped) and len(read) == 6
+    assert all(source == f"=downstreamNeeds.{flag}" for flag, source in mapped.items())
+    for row in table_rows(section("Job types")):
+        assert not any(t.startswith("needs") for t in ticks(row[3])), row[0]
 
 
 def test_messages_and_correlation_keys_match_the_contract(main: Diagram) -> None:
@@ -279,6 +325,10 @@ def test_only_elements_the_embedded_engine_supports(path) -> None:
         elif (
             kind in {"serviceTask", "sendTask", "businessRuleTask", "userTask"}
             and el.find("bpmn:extensionElements/zeebe:taskDefinition", NS) is None
+            and not (
+                kind == "businessRuleTask"
+                and el.find("bpmn:extensionElements/zeebe:calledDecision", NS) is not None
+            )
         ):
             unsupported.append((element_id, kind, ["no zeebe:taskDefinition"]))
     assert not unsupported, unsupported

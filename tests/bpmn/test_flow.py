@@ -19,19 +19,28 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engine.runtime import Clock, Engine
-from tests.bpmn.diagram import MAIN_DIAGRAM
+from tests.bpmn.diagram import BPMN_DIR, MAIN_DIAGRAM
+
+AFFAIRS = BPMN_DIR / "affairs.dmn"
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 11, 30, 9, 0, tzinfo=SHANGHAI)  # a Monday morning
 CASE = "SH-330226-20261130-0001"
 HOUR = 3_600_000
-ALL_DOWNSTREAM = {
-    "needsCremation": True,
-    "needsHouseholdDeregistration": True,
-    "needsCivilAffairs": True,
-    "needsPensionStop": True,
-    "needsDisabilityCardCancel": True,
-    "needsMarketNotice": True,
+EVERYTHING = {
+    "hasPension": True,
+    "hasSocialInsurance": True,
+    "receivesWelfare": ["old_age_allowance"],
+    "hasDisabilityCard": True,
+    "isBusinessOwner": True,
+}
+NOT_CREMATED = {"crematedLocally": False}  # cremated elsewhere: no funeral-home branch
+NOTHING = {
+    "hasPension": False,
+    "hasSocialInsurance": False,
+    "receivesWelfare": [],
+    "hasDisabilityCard": False,
+    "isBusinessOwner": False,
 }
 
 
@@ -49,13 +58,7 @@ def start_variables(case_id: str = CASE, **overrides: Any) -> dict[str, Any]:
         "placeOfDeath": "home",
         "idType": "citizen_id",
         "reporterRole": "grid_worker",
-        "profile": {
-            "hasPension": True,
-            "hasSocialInsurance": True,
-            "receivesWelfare": ["old_age_allowance"],
-            "hasDisabilityCard": True,
-            "isBusinessOwner": True,
-        },
+        "profile": EVERYTHING,
     }
     variables.update(overrides)
     return variables
@@ -136,14 +139,14 @@ class Case:
 
     # --- the steps every scenario shares --------------------------------------------------------
 
-    async def register(self, late: bool = False, **needs: bool) -> None:
+    async def register(self, late: bool = False) -> None:
+        """12345 registers the case; the branches are the decision table's (``profile``)."""
         died = T0 - timedelta(hours=7)
         await self.complete(
             "hotline.register-case",
             {
                 "reportLatenessMinutes": 13 * 60 if late else 7 * 60,
                 "reportLate": late,
-                **(dict.fromkeys(ALL_DOWNSTREAM, False) | needs if needs else ALL_DOWNSTREAM),
                 "householdDeregistrationDueAt": iso(died + timedelta(days=31)),
                 "householdDeregistrationReminderAt": iso(died + timedelta(days=24)),
                 "paymentStopDueAt": iso(T0 + timedelta(days=5)),
@@ -188,7 +191,7 @@ async def engine() -> AsyncIterator[Engine]:
     clock.pin(int(T0.timestamp() * 1000))
     eng = Engine(None, clock=clock, synchronous="NORMAL")
     await eng.start()
-    await eng.deploy([(MAIN_DIAGRAM.name, MAIN_DIAGRAM.read_bytes())])
+    await eng.deploy([(p.name, p.read_bytes()) for p in (MAIN_DIAGRAM, AFFAIRS)])
     try:
         yield eng
     finally:
@@ -317,15 +320,15 @@ async def test_a_non_normal_death_goes_to_the_police_and_ends_the_case(engine: A
 async def test_the_profile_chooses_the_downstream_branches(engine: Any) -> None:
     case = Case(engine)
     await engine.create_process_instance(
-        bpmn_process_id="after-death-affairs", variables=start_variables()
+        bpmn_process_id="after-death-affairs", variables=start_variables(profile=NOTHING)
     )
-    await case.register(needsCremation=True, needsHouseholdDeregistration=True)
+    await case.register()
     await case.direct()
     await case.certify(electronic=False)
     await case.complete("funeral.schedule-cremation")
-    for job_type in ("civil.stop-welfare", "hrss.stop-pension", "dpf.cancel-disability-card"):
+    await case.complete("civil.stop-welfare")  # the funeral subsidy is checked for everyone
+    for job_type in ("hrss.stop-pension", "dpf.cancel-disability-card", "market.notify"):
         await case.no_job(job_type)
-    await case.no_job("market.notify")
     await case.publish("cremation-recorded", {"crematedAt": iso(T0)})
     await case.no_job("notify.send")  # household deregistration is still open
     await case.complete("police.deregister-household")
@@ -335,9 +338,9 @@ async def test_the_profile_chooses_the_downstream_branches(engine: Any) -> None:
 async def test_household_outside_the_county_is_forwarded(engine: Any) -> None:
     case = Case(engine)
     await engine.create_process_instance(
-        bpmn_process_id="after-death-affairs", variables=start_variables()
+        bpmn_process_id="after-death-affairs", variables=start_variables(profile=NOT_CREMATED)
     )
-    await case.register(needsHouseholdDeregistration=True, needsCremation=False)
+    await case.register()
     await case.direct()
     await case.certify()
     (job,) = await case.jobs("police.deregister-household")
@@ -349,15 +352,16 @@ async def test_household_outside_the_county_is_forwarded(engine: Any) -> None:
     )
     forwarded = await case.complete("police.forward-deregistration")
     assert forwarded.variables["householdRegistrationPlace"] == "330205"
+    await case.complete("civil.stop-welfare")  # the funeral subsidy check
     await case.complete("notify.send", element_id="Task_NotifyFamilyDone")
 
 
 async def test_household_deadline_reminder_and_escalation(engine: Any) -> None:
     case = Case(engine)
     await engine.create_process_instance(
-        bpmn_process_id="after-death-affairs", variables=start_variables()
+        bpmn_process_id="after-death-affairs", variables=start_variables(profile=NOT_CREMATED)
     )
-    await case.register(needsHouseholdDeregistration=True, needsCremation=False)
+    await case.register()
     await case.direct()
     await case.certify()
     await case.jobs("police.deregister-household")  # taken, not done: the police are slow
@@ -373,9 +377,9 @@ async def test_household_deadline_reminder_and_escalation(engine: Any) -> None:
 async def test_reporting_deadlines_in_working_days_are_date_timers(engine: Any) -> None:
     case = Case(engine)
     await engine.create_process_instance(
-        bpmn_process_id="after-death-affairs", variables=start_variables()
+        bpmn_process_id="after-death-affairs", variables=start_variables(profile=NOTHING)
     )
-    await case.register(needsCremation=True)
+    await case.register()
     await case.direct()
     await case.certify(electronic=True)
     engine.clock.pin(int((T0 + timedelta(days=7)).timestamp() * 1000))

@@ -55,8 +55,8 @@ async def test_register_case_flags_a_late_report_and_writes_timer_variables(
     variables = running.gateway.completed[0][1]
     assert variables["reportLate"] is True
     assert variables["reportLatenessMinutes"] == 13 * 60
-    assert variables["needsPensionStop"] is True
-    assert variables["needsDisabilityCardCancel"] is False
+    # the branch flags are the process's own decision (Task_DecideDownstream, affairs.dmn)
+    assert not [name for name in variables if name.startswith("needs")]
     for name in ("householdDeregistrationDueAt", "householdDeregistrationReminderAt"):
         assert datetime.fromisoformat(variables[name]).utcoffset() == timedelta(hours=8)
     due = datetime.fromisoformat(variables["householdDeregistrationDueAt"])
@@ -284,8 +284,65 @@ async def test_two_actions_of_one_task_are_two_department_requests(
 
 
 def test_household_deregistration_only_for_citizen_id_holders() -> None:
+    """``needs`` predicts the process's decision from bpmn/affairs.dmn (for the simulation)."""
     from workers.hotline import needs
 
     assert needs(ProfileFlags(), id_type="none")["needsHouseholdDeregistration"] is False
     assert needs(ProfileFlags(), id_type="citizen_id")["needsHouseholdDeregistration"] is True
     assert needs(ProfileFlags(), id_type="passport")["needsHouseholdDeregistration"] is False
+    pension = needs(ProfileFlags(has_pension=True))
+    assert pension == {
+        "needsCremation": True,
+        "needsHouseholdDeregistration": True,
+        "needsCivilAffairs": True,
+        "needsPensionStop": True,
+        "needsDisabilityCardCancel": False,
+        "needsMarketNotice": False,
+    }
+
+
+async def test_market_notice_records_the_business_action_once(
+    running: RunningWorker, ledger: Ledger
+) -> None:
+    """The ledger requires market supervision's action for a business owner; the worker that
+    tells market supervision records it, once, and a redelivery answers the same."""
+    case = open_case(ledger, profile=ProfileFlags(is_business_owner=True))
+    market = (Unit.MARKET_SUPERVISION, ActionKind.BUSINESS_DEREGISTRATION)
+    assert market in ledger.outstanding_actions(case.id)
+    key = running.gateway.add_job("market.notify", {"caseId": case.id})
+    await running.wait(lambda g: len(g.completed) == 1)
+    running.gateway.add_job("market.notify", {"caseId": case.id}, key=key)
+    await running.wait(lambda g: len(g.completed) == 2)
+    (_, first), (_, second) = running.gateway.completed
+    assert first == second and set(first) == {"marketNotifiedAt"}
+    assert market not in ledger.outstanding_actions(case.id)
+    recorded = [a for a in ledger.actions_for(case.id) if a.unit is Unit.MARKET_SUPERVISION]
+    assert [a.action for a in recorded] == [ActionKind.BUSINESS_DEREGISTRATION]
+    notices = [n for n in running.sink.read() if n["template"] == "market_notice"]
+    assert len(notices) == 1
+
+
+async def test_market_supervision_over_http(
+    tmp_path: Path, ledger: Ledger, gateway: FakeGateway
+) -> None:
+    case = open_case(ledger, profile=ProfileFlags(is_business_owner=True))
+    done = {
+        "action": "business_deregistration",
+        "case_id": case.id,
+        "performed": True,
+        "done_at": "2026-11-29T09:00:00+08:00",
+        "reference": "SJ-1",
+    }
+    with recording_server(Answer(body=done)) as market:
+        settings = worker_settings(tmp_path, gateway, shenhou_dept_market_url=market.url)
+        async for running in start_worker(settings, ledger, gateway):
+            running.gateway.add_job("market.notify", {"caseId": case.id})
+            await running.wait(lambda g: len(g.completed) == 1)
+    assert market.requests[0].path == "/actions/business_deregistration"
+    assert market.requests[0].headers["idempotency-key"] == (
+        f"{case.id}:market_supervision:business_deregistration"
+    )
+    action = ledger.find_action(
+        case.id, Unit.MARKET_SUPERVISION, ActionKind.BUSINESS_DEREGISTRATION
+    )
+    assert action is not None

@@ -409,3 +409,66 @@ async def test_certificate_copies_any_number_of_times(engine: Any) -> None:
     delivered = await case.jobs("notify.send", count=3)
     assert {j.element_id for j in delivered} == {"Task_DeliverProofCopy"}
     await case.jobs("hotline.register-case")  # the case itself goes on
+
+
+# --- the decision table (bpmn/affairs.dmn) ----------------------------------------------------
+
+
+async def taken_at(case: Case, job_type: str) -> set[str]:
+    """Element ids of every ``job_type`` job open now (they stay taken)."""
+    await case.engine.inspect(lambda m: None)  # let the writer run whatever is due
+    jobs = await case.engine.activate_jobs(
+        job_type=job_type, worker="test", timeout_ms=3_600_000_000, max_jobs=100
+    )
+    return {job.element_id for job in jobs}
+
+
+async def test_the_decision_sets_the_branch_flags_from_the_profile(engine: Any) -> None:
+    case = Case(engine)
+    profile = {**NOTHING, "hasDisabilityCard": True}
+    await engine.create_process_instance(
+        bpmn_process_id="after-death-affairs",
+        variables=start_variables(profile=profile, idType="passport"),
+    )
+    await case.register()
+    (push,) = await case.jobs("hotline.push-directive")
+    assert {k: v for k, v in push.variables.items() if k.startswith("needs")} == {
+        "needsCremation": True,
+        "needsHouseholdDeregistration": False,  # a passport: no 户口 to cancel
+        "needsCivilAffairs": True,
+        "needsPensionStop": False,
+        "needsDisabilityCardCancel": True,
+        "needsMarketNotice": False,
+    }
+    await engine.complete_job(push.key, {"directiveAt": iso(T0), "directiveUnits": ["health"]})
+    await case.complete("notify.send", element_id="Task_RequestNoticeDelivery")
+    await case.certify(electronic=False)
+    await case.complete("funeral.schedule-cremation")
+    await case.complete("civil.stop-welfare")
+    await case.complete("dpf.cancel-disability-card")
+    for job_type in ("police.deregister-household", "hrss.stop-pension", "market.notify"):
+        await case.no_job(job_type)
+
+
+async def test_cremation_and_market_deadlines_come_from_the_table(engine: Any) -> None:
+    case = Case(engine)
+    await engine.create_process_instance(
+        bpmn_process_id="after-death-affairs", variables=start_variables()
+    )
+    await case.register()
+    await case.direct()
+    await case.certify()
+    await case.complete("funeral.schedule-cremation")
+    await case.jobs("market.notify")  # taken, not done: market supervision is slow
+    died = T0 - timedelta(hours=7)
+    engine.clock.pin(int((died + timedelta(hours=72) - timedelta(minutes=1)).timestamp() * 1000))
+    assert "Task_RemindCremation" not in await taken_at(case, "notify.send")
+    engine.clock.add(60_000)  # PT72H after the death (the table's cremation deadline)
+    reminder = await case.at("notify.send", "Task_RemindCremation")
+    assert reminder.custom_headers == {"template": "cremation_reminder", "to": "funeral_home"}
+    # P5D (the table's) after market supervision got the task, at T0
+    engine.clock.pin(int((T0 + timedelta(days=5) - timedelta(minutes=1)).timestamp() * 1000))
+    assert "Task_EscalateNotifyMarketSupervision" not in await taken_at(case, "supervisor.escalate")
+    engine.clock.add(60_000)
+    escalation = await case.at("supervisor.escalate", "Task_EscalateNotifyMarketSupervision")
+    assert escalation.custom_headers["reason"] == "market-notice-overdue"

@@ -31,12 +31,14 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
     true,
@@ -284,3 +286,88 @@ class AuditRow(Base):
     entity: Mapped[str] = mapped_column(String(40))
     fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     purpose: Mapped[str | None] = mapped_column(Text)
+
+
+# --- monthly reconciliation (domain.reconciliation.store; revision 0004) -------------------
+# Core tables on the ledger's metadata: they are part of the ledger's schema (migrations, the
+# schema test), used through SQL expressions by the reconciliation store.
+
+reconciliation_runs = Table(
+    "reconciliation_runs",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("period", Date, nullable=False, index=True),
+    Column("as_of", Date, nullable=False),
+    Column("started_at", AwareDateTime(), nullable=False),
+    Column("people", Integer, nullable=False),
+    Column("counts", JSON, nullable=False),
+    Column("process_instance_key", String(40), index=True),
+)
+
+reconciliation_discrepancies = Table(
+    "reconciliation_discrepancies",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(300), nullable=False),
+    Column("rule", String(60), nullable=False, index=True),
+    Column("unit", String(32), nullable=False, index=True),
+    Column("person_key", String(200), nullable=False),
+    Column("case_id", String(64), index=True),
+    Column("name", String(50)),
+    Column("id_number", String(40)),
+    Column("died_on", Date),
+    Column("township", String(20)),
+    # the month of the run that last found it: a period-scoped rule is judged again only by a
+    # run of the same month (domain.reconciliation.store.PERIOD_SCOPED)
+    Column("period", Date, nullable=False, index=True),
+    Column("details", JSON, nullable=False),
+    Column("first_run", ForeignKey("reconciliation_runs.id"), nullable=False),
+    Column("last_run", ForeignKey("reconciliation_runs.id"), nullable=False),
+    Column("status", String(20), nullable=False, index=True),  # open / resolved
+    Column("resolved_at", AwareDateTime()),
+    Column("resolution", String(500)),
+    UniqueConstraint("key", name="uq_reconciliation_discrepancies_key"),
+)
+
+reconciliation_follow_ups = Table(
+    "reconciliation_follow_ups",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("discrepancy_id", ForeignKey("reconciliation_discrepancies.id"), nullable=False),
+    Column("unit", String(32), nullable=False),
+    Column("opened_at", AwareDateTime(), nullable=False),
+    Column("due_at", AwareDateTime(), nullable=False),
+    Column("reminders", Integer, nullable=False, default=0),
+    Column("escalated_at", AwareDateTime()),
+    Column("closed_at", AwareDateTime()),
+    UniqueConstraint("discrepancy_id", name="uq_reconciliation_follow_ups_discrepancy_id"),
+)
+
+reconciliation_notices = Table(
+    "reconciliation_notices",
+    Base.metadata,
+    Column("key", String(200), primary_key=True),
+    Column("sent_at", AwareDateTime(), nullable=False),
+)
+
+reconciliation_uploads = Table(
+    "reconciliation_uploads",
+    Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(32), nullable=False),
+    Column("period", Date, nullable=False),
+    Column("kind", String(20), nullable=False),  # table / roll
+    Column("rows", Integer, nullable=False),
+    Column("path", String(500)),
+    Column("uploaded_at", AwareDateTime(), nullable=False),
+    Column("actor_id", String(100), nullable=False),
+    UniqueConstraint("unit", "period", "kind", name="uq_reconciliation_uploads_unit"),
+)
+
+RECONCILIATION_TABLES = (
+    reconciliation_runs,
+    reconciliation_discrepancies,
+    reconciliation_follow_ups,
+    reconciliation_notices,
+    reconciliation_uploads,
+)

@@ -51,7 +51,7 @@ def run_month(
 ) -> MonthlyRun:
     """Cross-check ``period``'s month as of ``as_of`` and store the outcome (new discrepancies
     each get a follow-up; those no longer found are resolved)."""
-    store.ensure_schema(ledger.engine)
+    store.require_schema(ledger.engine)
     period = period.replace(day=1)
     base = rolls or rolls_dir()
     with Workspace.open(memory_limit=memory_limit) as workspace:

@@ -1,12 +1,9 @@
 """Reconciliation runs, their discrepancies and the follow-ups chasing them, in the ledger DB.
 
-Schema ownership: these tables live in the ledger database but on their own ``MetaData`` with
-their own version marker, not in the ledger's Alembic chain. The ledger's migration test pins
-its head revision and compares the migrated schema with ``domain.ledger.tables.Base`` (any
-extra table fails it), and its engineers are adding revisions now: a revision of ours in that
-chain would break their test or fork its head. :func:`ensure_schema` creates the tables when
-missing (idempotent, safe on every start); when the ledger's chain is settled, the same DDL
-moves into one revision there (``SCHEMA_VERSION`` says which shape is installed).
+Schema: the tables are part of the ledger's schema (``domain.ledger.tables``, created by the
+ledger's Alembic revision 0004). Nothing is created at run time: :func:`require_schema` checks
+once per engine that they exist and raises :class:`SchemaNotMigrated` if the database was not
+migrated.
 
 A discrepancy is identified across months by its key (rule | unit | person): the same open
 problem found again next month updates ``last_seen_run`` and keeps its one follow-up, whose
@@ -21,100 +18,23 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Column,
-    Date,
-    Engine,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    UniqueConstraint,
-    func,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import Engine, func, insert, inspect, select, update
 
-from domain.ledger.types import AwareDateTime
+from domain.ledger.tables import (
+    RECONCILIATION_TABLES,
+    reconciliation_discrepancies,
+    reconciliation_follow_ups,
+    reconciliation_notices,
+    reconciliation_runs,
+    reconciliation_uploads,
+)
 from domain.reconciliation.checker import Discrepancy, Outcome
 
-SCHEMA_VERSION = 1
-metadata = MetaData()
-
-runs = Table(
-    "reconciliation_runs",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("period", Date, nullable=False, index=True),
-    Column("as_of", Date, nullable=False),
-    Column("started_at", AwareDateTime(), nullable=False),
-    Column("people", Integer, nullable=False),
-    Column("counts", JSON, nullable=False),
-    Column("process_instance_key", String(40), index=True),
-)
-
-discrepancies = Table(
-    "reconciliation_discrepancies",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("key", String(300), nullable=False),
-    Column("rule", String(60), nullable=False, index=True),
-    Column("unit", String(32), nullable=False, index=True),
-    Column("person_key", String(200), nullable=False),
-    Column("case_id", String(64), index=True),
-    Column("name", String(50)),
-    Column("id_number", String(40)),
-    Column("died_on", Date),
-    Column("township", String(20)),
-    # the month of the run that last found it: a period-scoped rule is judged again only by a
-    # run of the same month (see PERIOD_SCOPED)
-    Column("period", Date, nullable=False, index=True),
-    Column("details", JSON, nullable=False),
-    Column("first_run", ForeignKey("reconciliation_runs.id"), nullable=False),
-    Column("last_run", ForeignKey("reconciliation_runs.id"), nullable=False),
-    Column("status", String(20), nullable=False, index=True),  # open / resolved
-    Column("resolved_at", AwareDateTime()),
-    Column("resolution", String(500)),
-    UniqueConstraint("key", name="uq_reconciliation_discrepancies_key"),
-)
-
-follow_ups = Table(
-    "reconciliation_follow_ups",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("discrepancy_id", ForeignKey("reconciliation_discrepancies.id"), nullable=False),
-    Column("unit", String(32), nullable=False),
-    Column("opened_at", AwareDateTime(), nullable=False),
-    Column("due_at", AwareDateTime(), nullable=False),
-    Column("reminders", Integer, nullable=False, default=0),
-    Column("escalated_at", AwareDateTime()),
-    Column("closed_at", AwareDateTime()),
-    UniqueConstraint("discrepancy_id", name="uq_reconciliation_follow_ups_discrepancy_id"),
-)
-
-notices = Table(
-    "reconciliation_notices",
-    metadata,
-    Column("key", String(200), primary_key=True),
-    Column("sent_at", AwareDateTime(), nullable=False),
-)
-
-uploads = Table(
-    "reconciliation_uploads",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("unit", String(32), nullable=False),
-    Column("period", Date, nullable=False),
-    Column("kind", String(20), nullable=False),  # table / roll
-    Column("rows", Integer, nullable=False),
-    Column("path", String(500)),
-    Column("uploaded_at", AwareDateTime(), nullable=False),
-    Column("actor_id", String(100), nullable=False),
-    UniqueConstraint("unit", "period", "kind", name="uq_reconciliation_uploads_unit"),
-)
+runs = reconciliation_runs
+discrepancies = reconciliation_discrepancies
+follow_ups = reconciliation_follow_ups
+notices = reconciliation_notices
+uploads = reconciliation_uploads
 
 FOLLOW_UP_DAYS = 10  # days a unit has to fix a discrepancy (before the next month's check)
 # Rules that look only at the deaths (or tables) of the month checked: October's run cannot see
@@ -123,14 +43,34 @@ FOLLOW_UP_DAYS = 10  # days a unit has to fix a discrepancy (before the next mon
 PERIOD_SCOPED = frozenset({"missing-from-unit", "unit-table-not-uploaded"})
 
 
+MIGRATION = "0004"  # the ledger revision that creates these tables
+
+
+class SchemaNotMigrated(RuntimeError):
+    """The ledger database lacks the reconciliation tables: it was not migrated to head."""
+
+
 _READY: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create the tables if missing, once per engine (every function below calls it)."""
-    if engine not in _READY:
-        metadata.create_all(engine, checkfirst=True)
-        _READY.add(engine)
+def require_schema(engine: Engine) -> None:
+    """Check once per engine that the tables exist (every function below calls it).
+
+    Nothing is created here: the tables belong to the ledger's migrations (revision 0004),
+    applied by ``domain.ledger.upgrade_database`` (``Ledger.from_url`` does it at start).
+    """
+    if engine in _READY:
+        return
+    present = set(inspect(engine).get_table_names())
+    missing = sorted(table.name for table in RECONCILIATION_TABLES if table.name not in present)
+    if missing:
+        where = engine.url.render_as_string(hide_password=True)
+        raise SchemaNotMigrated(
+            f"the ledger database {where} has no {', '.join(missing)}: it is not migrated to "
+            f"revision {MIGRATION} or later; run domain.ledger.upgrade_database(url) or "
+            "`alembic -c domain/ledger/alembic.ini upgrade head`"
+        )
+    _READY.add(engine)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +93,7 @@ def record_upload(
     path: str | None = None,
 ) -> None:
     """Remember the latest upload of (unit, month, kind); a new upload replaces the old one."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.begin() as con:
         found = con.execute(
             select(uploads.c.id).where(
@@ -168,7 +108,7 @@ def record_upload(
 
 
 def uploads_for(engine: Engine, period: date) -> list[dict[str, Any]]:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         rows = con.execute(select(uploads).where(uploads.c.period == period)).mappings()
         return [dict(row) for row in rows]
@@ -183,7 +123,7 @@ def store_outcome(
     process_instance_key: str | None = None,
 ) -> StoredRun:
     """Save a run; open new discrepancies with a follow-up, resolve those no longer found."""
-    ensure_schema(engine)
+    require_schema(engine)
     townships = townships or {}
     with engine.begin() as con:
         run_id: Any = con.execute(
@@ -277,7 +217,7 @@ def store_outcome(
 
 def resolve(engine: Engine, discrepancy_id: int, *, at: datetime, note: str) -> bool:
     """A unit reports the discrepancy fixed (the next run confirms or reopens it)."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.begin() as con:
         changed = con.execute(
             update(discrepancies)
@@ -294,7 +234,7 @@ def resolve(engine: Engine, discrepancy_id: int, *, at: datetime, note: str) -> 
 
 def open_follow_ups(engine: Engine, run_id: int | None = None) -> list[dict[str, Any]]:
     """Open follow-ups (of one run's new discrepancies, or all) with their discrepancy."""
-    ensure_schema(engine)
+    require_schema(engine)
     query = (
         select(
             follow_ups.c.id,
@@ -318,7 +258,7 @@ def open_follow_ups(engine: Engine, run_id: int | None = None) -> list[dict[str,
 
 
 def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         row = (
             con.execute(
@@ -339,7 +279,7 @@ def follow_up(engine: Engine, follow_up_id: int) -> dict[str, Any] | None:
 
 
 def mark_reminded(engine: Engine, follow_up_id: int) -> None:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.begin() as con:
         con.execute(
             update(follow_ups)
@@ -349,7 +289,7 @@ def mark_reminded(engine: Engine, follow_up_id: int) -> None:
 
 
 def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.begin() as con:
         con.execute(
             update(follow_ups)
@@ -359,14 +299,14 @@ def mark_escalated(engine: Engine, follow_up_id: int, at: datetime) -> None:
 
 
 def notice_sent(engine: Engine, key: str) -> bool:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         return con.execute(select(notices.c.key).where(notices.c.key == key)).first() is not None
 
 
 def notice_sent_like(engine: Engine, prefix: str) -> bool:
     """Whether any notice whose key starts with ``prefix`` was sent."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         query = select(notices.c.key).where(notices.c.key.startswith(prefix, autoescape=True))
         return con.execute(query).first() is not None
@@ -374,7 +314,7 @@ def notice_sent_like(engine: Engine, prefix: str) -> bool:
 
 def record_notice(engine: Engine, key: str, at: datetime) -> None:
     """Remember a sent notice (a second record of the same key is ignored)."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.begin() as con:
         if con.execute(select(notices.c.key).where(notices.c.key == key)).first() is None:
             con.execute(insert(notices).values(key=key, sent_at=at))
@@ -382,7 +322,7 @@ def record_notice(engine: Engine, key: str, at: datetime) -> None:
 
 def run_for_instance(engine: Engine, process_instance_key: str) -> dict[str, Any] | None:
     """The run a process instance already stored (a redelivered cross-check job)."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         row = (
             con.execute(
@@ -397,7 +337,7 @@ def run_for_instance(engine: Engine, process_instance_key: str) -> dict[str, Any
 
 
 def run_by_id(engine: Engine, run_id: int) -> dict[str, Any]:
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         row = con.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
         if row is None:
@@ -406,7 +346,7 @@ def run_by_id(engine: Engine, run_id: int) -> dict[str, Any]:
 
 
 def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | None:
-    ensure_schema(engine)
+    require_schema(engine)
     query = select(runs).order_by(runs.c.id.desc()).limit(1)
     if period is not None:
         query = query.where(runs.c.period == period)
@@ -417,7 +357,7 @@ def latest_run(engine: Engine, period: date | None = None) -> dict[str, Any] | N
 
 def discrepancies_of_run(engine: Engine, run_id: int) -> list[dict[str, Any]]:
     """Discrepancies found by a run (first found then or earlier and still seen)."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         rows = con.execute(
             select(discrepancies)
@@ -429,7 +369,7 @@ def discrepancies_of_run(engine: Engine, run_id: int) -> list[dict[str, Any]]:
 
 def open_counts(engine: Engine) -> dict[tuple[str, str | None], int]:
     """Open discrepancies per (unit, township) for the assessment."""
-    ensure_schema(engine)
+    require_schema(engine)
     with engine.connect() as con:
         rows = con.execute(
             select(discrepancies.c.unit, discrepancies.c.township, func.count())

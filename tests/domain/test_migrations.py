@@ -12,7 +12,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect, text
+from sqlalchemy import MetaData, inspect, text
 
 from domain.ledger import (
     Ledger,
@@ -23,7 +23,7 @@ from domain.ledger import (
     upgrade_database,
 )
 from domain.ledger.migrate import alembic_config
-from domain.ledger.tables import Base
+from domain.ledger.tables import RECONCILIATION_TABLES, Base, reconciliation_notices
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
 TABLES = {
@@ -37,6 +37,11 @@ TABLES = {
     "certificate_serials",
     "unit_records",
     "audit_log",
+    "reconciliation_runs",
+    "reconciliation_discrepancies",
+    "reconciliation_follow_ups",
+    "reconciliation_uploads",
+    "reconciliation_notices",
 }
 REPO = Path(__file__).resolve().parents[2]
 
@@ -64,7 +69,79 @@ def test_upgrade_downgrade_upgrade(db_url: str) -> None:
 
 
 def test_head_is_the_latest_revision() -> None:
-    assert HEAD == "0003"
+    assert HEAD == "0004"
+
+
+def test_reconciliation_tables_are_in_the_ledger_schema() -> None:
+    """compare_metadata against Base.metadata covers them only if they are on it."""
+    names = {table.name for table in RECONCILIATION_TABLES}
+    assert names == {name for name in TABLES if name.startswith("reconciliation_")}
+    assert names <= set(Base.metadata.tables)
+
+
+def test_0004_creates_and_drops_exactly_the_reconciliation_tables(db_url: str) -> None:
+    upgrade_database(db_url, "0003")
+    engine = make_engine(db_url)
+    try:
+        before = set(inspect(engine).get_table_names())
+        assert not before & {table.name for table in RECONCILIATION_TABLES}
+        engine.dispose()
+        upgrade_database(db_url, "0004")
+        inspector = inspect(engine)
+        added = set(inspector.get_table_names()) - before
+        assert added == {table.name for table in RECONCILIATION_TABLES}
+        indexes = {
+            (table.name, index["name"])
+            for table in RECONCILIATION_TABLES
+            for index in inspector.get_indexes(table.name)
+            if not index.get("duplicates_constraint")  # PostgreSQL lists UNIQUE's index too
+        }
+        assert indexes == {
+            (table.name, index.name) for table in RECONCILIATION_TABLES for index in table.indexes
+        }
+        uniques = {
+            (table.name, unique["name"])
+            for table in RECONCILIATION_TABLES
+            for unique in inspector.get_unique_constraints(table.name)
+        }
+        assert uniques == {
+            ("reconciliation_discrepancies", "uq_reconciliation_discrepancies_key"),
+            ("reconciliation_follow_ups", "uq_reconciliation_follow_ups_discrepancy_id"),
+            ("reconciliation_uploads", "uq_reconciliation_uploads_unit"),
+        }
+        engine.dispose()
+        downgrade_database(db_url, "0003")
+        assert set(inspect(engine).get_table_names()) == before
+    finally:
+        engine.dispose()
+
+
+def test_0004_adopts_tables_made_by_the_old_create_all(db_url: str) -> None:
+    """Before 0004 the reconciliation store created its tables itself (own MetaData, no
+    naming convention); such a database upgrades, keeps its rows and equals the models."""
+    upgrade_database(db_url, "0003")
+    old = MetaData()
+    for table in RECONCILIATION_TABLES:
+        table.to_metadata(old)
+    engine = make_engine(db_url)
+    try:
+        old.create_all(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                reconciliation_notices.insert().values(
+                    key="chase:2026-10", sent_at=datetime(2026, 11, 10, 9, tzinfo=UTC)
+                )
+            )
+        engine.dispose()
+        upgrade_database(db_url)
+        assert current_revision(db_url) == HEAD
+        with engine.connect() as connection:
+            keys = connection.execute(reconciliation_notices.select()).all()
+            assert [row.key for row in keys] == ["chase:2026-10"]
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        engine.dispose()
 
 
 def test_0002_backfills_report_lateness_from_existing_rows(db_url: str) -> None:

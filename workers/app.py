@@ -32,15 +32,23 @@ from workers.adapters.http import (
     HttpDepartmentClient,
     HttpDisability,
     HttpHrss,
+    HttpMarketSupervision,
     HttpPolice,
 )
 from workers.adapters.interfaces import (
     CivilAffairsSystem,
     DisabilitySystem,
     HrssSystem,
+    MarketSupervisionSystem,
     PoliceSystem,
 )
-from workers.adapters.ledger import LedgerCivilAffairs, LedgerDisability, LedgerHrss, LedgerPolice
+from workers.adapters.ledger import (
+    LedgerCivilAffairs,
+    LedgerDisability,
+    LedgerHrss,
+    LedgerMarketSupervision,
+    LedgerPolice,
+)
 from workers.context import Context, Departments
 from workers.notices import NoticeSender
 from workers.notify import task as notify_task
@@ -80,6 +88,7 @@ def build_departments(
     civil: CivilAffairsSystem = LedgerCivilAffairs(ledger, clock)
     hrss_system: HrssSystem = LedgerHrss(ledger, clock)
     dpf: DisabilitySystem = LedgerDisability(ledger, clock)
+    market_system: MarketSupervisionSystem = LedgerMarketSupervision(ledger, clock)
     if settings.shenhou_dept_police_url:
         police = HttpPolice(_http(settings, settings.shenhou_dept_police_url))
     if settings.shenhou_dept_civil_url:
@@ -88,7 +97,9 @@ def build_departments(
         hrss_system = HttpHrss(_http(settings, settings.shenhou_dept_hrss_url))
     if settings.shenhou_dept_dpf_url:
         dpf = HttpDisability(_http(settings, settings.shenhou_dept_dpf_url))
-    return Departments(police=police, civil=civil, hrss=hrss_system, dpf=dpf)
+    if settings.shenhou_dept_market_url:
+        market_system = HttpMarketSupervision(_http(settings, settings.shenhou_dept_market_url))
+    return Departments(police=police, civil=civil, hrss=hrss_system, dpf=dpf, market=market_system)
 
 
 def whole_seconds_now() -> datetime:

@@ -24,6 +24,7 @@ from workers.adapters.interfaces import (
     CivilAffairsSystem,
     DisabilitySystem,
     HrssSystem,
+    MarketSupervisionSystem,
     PoliceSystem,
 )
 from workers.family_link import family_link
@@ -40,6 +41,7 @@ class Departments:
     civil: CivilAffairsSystem
     hrss: HrssSystem
     dpf: DisabilitySystem
+    market: MarketSupervisionSystem
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""Market supervision (市场监管, one of the "X"): told when the deceased ran a business."""
+"""Market supervision (市场监管, one of the "X"): told when the deceased ran a business, and
+its action on the business's registration (经营主体登记事项) recorded once, like the other
+departments' actions (the ledger's required step for a business owner)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from typing import Any
 
 from pyzeebe import Job, ZeebeTaskRouter
 
-from domain.enums import Unit
+from domain.enums import ActionKind, Unit
 from workers.context import Context, case_id_of, feel
 from workers.notices import unit_recipient
 from workers.tasks import add_task, new_router
@@ -22,6 +24,13 @@ async def notify_market(ctx: Context, job: Job) -> dict[str, Any]:
         recipient=unit_recipient(Unit.MARKET_SUPERVISION, case.township),
         recipient_unit=Unit.MARKET_SUPERVISION,
         occurrence=str(job.element_instance_key),
+    )
+    await ctx.act_once(
+        job,
+        case,
+        Unit.MARKET_SUPERVISION,
+        ActionKind.BUSINESS_DEREGISTRATION,
+        ctx.departments.market.deregister_business,
     )
     return {"marketNotifiedAt": feel(notice.sent_at)}
 

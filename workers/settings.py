@@ -33,6 +33,7 @@ class WorkerSettings(BaseSettings):
     shenhou_dept_civil_url: str | None = None
     shenhou_dept_hrss_url: str | None = None
     shenhou_dept_dpf_url: str | None = None
+    shenhou_dept_market_url: str | None = None
     shenhou_dept_funeral_url: str | None = None
     shenhou_dept_token: str | None = None
     shenhou_dept_timeout_s: float = 10.0

@@ -147,3 +147,11 @@ class HttpDisability:
 
     async def cancel_disability_card(self, request: ActionRequest) -> ActionResult:
         return await self._client.perform(request)
+
+
+class HttpMarketSupervision:
+    def __init__(self, client: HttpDepartmentClient) -> None:
+        self._client = client
+
+    async def deregister_business(self, request: ActionRequest) -> ActionResult:
+        return await self._client.perform(request)

@@ -89,3 +89,9 @@ class DisabilitySystem(Protocol):
     """残联: cancels the disability card and its subsidies, if the deceased had one."""
 
     async def cancel_disability_card(self, request: ActionRequest) -> ActionResult: ...
+
+
+class MarketSupervisionSystem(Protocol):
+    """市场监管: handles the registration of the deceased's business (经营主体登记事项)."""
+
+    async def deregister_business(self, request: ActionRequest) -> ActionResult: ...

@@ -80,3 +80,10 @@ class LedgerDisability(_LedgerUnit):
 
     async def cancel_disability_card(self, request: ActionRequest) -> ActionResult:
         return await self._record(request, ActionKind.DISABILITY_CARD_CANCELLED)
+
+
+class LedgerMarketSupervision(_LedgerUnit):
+    unit = Unit.MARKET_SUPERVISION
+
+    async def deregister_business(self, request: ActionRequest) -> ActionResult:
+        return await self._record(request, ActionKind.BUSINESS_DEREGISTRATION)

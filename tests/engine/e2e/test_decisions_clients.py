@@ -30,14 +30,14 @@ ZBCTL = ROOT / "node_modules" / "zbctl" / "bin" / "zbctl-cli.linux"
 NEEDS = "downstream-needs"
 TABLE = "downstream-departments"
 
-NOTHING = {
+NOTHING: dict[str, Any] = {
     "hasPension": False,
     "hasSocialInsurance": False,
     "receivesWelfare": [],
     "hasDisabilityCard": False,
     "isBusinessOwner": False,
 }
-PENSIONER_WITH_A_SHOP = {**NOTHING, "hasPension": True, "isBusinessOwner": True}
+PENSIONER_WITH_A_SHOP: dict[str, Any] = {**NOTHING, "hasPension": True, "isBusinessOwner": True}
 
 
 def flags(**true: bool) -> dict[str, bool]:
@@ -186,13 +186,14 @@ async def test_pyzeebe_redeploying_an_edited_table_makes_a_new_version_that_appl
     edited = await deploy(client, edited_affairs(tmp_path, *CREMATION_ONLY_WHEN_KNOWN_LOCAL))
     assert edited[NEEDS].version == before[NEEDS].version + 1
     assert edited[TABLE].version == before[TABLE].version + 1
-    variables = {"profile": NOTHING, "idType": "citizen_id"}
+    variables: dict[str, Any] = {"profile": NOTHING, "idType": "citizen_id"}
     latest = await client.evaluate_decision(None, NEEDS, variables)
     assert latest.decision_version == edited[NEEDS].version
     assert latest.decision_output == flags(
         needsHouseholdDeregistration=True, needsCivilAffairs=True
     )
     old = await client.evaluate_decision(before[NEEDS].decision_key, None, variables)
+    assert isinstance(old.decision_output, dict)
     assert old.decision_output["needsCremation"] is True  # the old version is still there
     # restore the real table for the other tests of the module
     restored = await deploy(client, AFFAIRS)

@@ -9,7 +9,7 @@ the KPIs use the same table.
 
 from __future__ import annotations
 
-from domain.enums import ActionKind, Unit
+from domain.enums import ActionKind, IdType, Unit
 
 # Actions each unit may record (a DepartmentAction outside this table is rejected).
 ALLOWED_ACTIONS: dict[Unit, frozenset[ActionKind]] = {
@@ -53,6 +53,13 @@ def is_allowed(unit: Unit, action: ActionKind) -> bool:
     return action in ALLOWED_ACTIONS[unit]
 
 
+def has_household_registration(id_type: IdType | str) -> bool:
+    """Only a citizen-ID holder has a household registration (户口) to cancel: passports and
+    permits belong to other registers, and an unidentified body or an unregistered infant has
+    none. The workers run the deregistration branch and the ledger requires it by this rule."""
+    return IdType(id_type) is IdType.CITIZEN_ID
+
+
 def required_downstream(
     *,
     has_pension: bool,
@@ -60,14 +67,19 @@ def required_downstream(
     receives_welfare: bool,
     has_disability_card: bool,
     is_business_owner: bool,
+    id_type: IdType | str = IdType.CITIZEN_ID,
 ) -> frozenset[tuple[Unit, ActionKind]]:
-    """The (unit, action) pairs that must be done after the certificate before the case closes."""
+    """The (unit, action) pairs that must be done after the certificate before the case closes.
+
+    ``id_type`` is the deceased's: household deregistration is required only when
+    :func:`has_household_registration` says there is one."""
     required = {
         (Unit.FUNERAL_HOME, ActionKind.CREMATION),
-        (Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION),
         (Unit.CIVIL_AFFAIRS, ActionKind.FUNERAL_SUBSIDY),
         (Unit.GRID, ActionKind.NOTICE_DELIVERED),
     }
+    if has_household_registration(id_type):
+        required.add((Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION))
     if receives_welfare:
         required.add((Unit.CIVIL_AFFAIRS, ActionKind.WELFARE_STOPPED))
     if has_pension or has_social_insurance:

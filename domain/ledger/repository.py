@@ -721,7 +721,7 @@ class Ledger:
             row = session.get(CaseRow, case_id)
             if row is None:
                 raise CaseNotFound(case_id)
-            required = ProfileFlags.model_validate(row.profile).required_downstream()
+            required = ProfileFlags.model_validate(row.profile).required_downstream(row.id_type)
             done = {
                 (r.unit, r.action)
                 for r in session.scalars(

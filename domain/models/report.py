@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from domain.deadlines import REPORT_WINDOW
 from domain.downstream import required_downstream
-from domain.enums import ActionKind, Unit
+from domain.enums import ActionKind, IdType, Unit
 from domain.models._base import DomainModel, ShanghaiDatetime, bilingual, not_in_future
 from domain.models.people import Deceased, FamilyContact, Reporter
 
@@ -36,13 +36,18 @@ class ProfileFlags(DomainModel):
     has_disability_card: bool = False  # 残疾人证 (DPF)
     is_business_owner: bool = False  # 个体工商户/企业 (市场监管)
 
-    def required_downstream(self) -> frozenset[tuple[Unit, ActionKind]]:
+    def required_downstream(
+        self, id_type: IdType | str = IdType.CITIZEN_ID
+    ) -> frozenset[tuple[Unit, ActionKind]]:
+        """Required downstream actions for this profile and the deceased's ID type
+        (``domain.downstream.required_downstream``)."""
         return required_downstream(
             has_pension=self.has_pension,
             has_social_insurance=self.has_social_insurance,
             receives_welfare=bool(self.receives_welfare),
             has_disability_card=self.has_disability_card,
             is_business_owner=self.is_business_owner,
+            id_type=id_type,
         )
 
 

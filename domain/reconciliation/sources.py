@@ -72,7 +72,8 @@ def process_records(ledger: Ledger, until: date) -> list[ProcessRecord]:
     result: list[ProcessRecord] = []
     for case_id, case in case_rows.items():
         done = actions.get(case_id, {})
-        required = ProfileFlags.model_validate(case["profile"] or {}).required_downstream()
+        profile = ProfileFlags.model_validate(case["profile"] or {})
+        required = profile.required_downstream(case["id_type"])
         required_units = {unit for unit, _ in required}
         code, issued = certs.get(case_id, (None, None))
         result.append(

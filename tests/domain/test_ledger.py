@@ -278,6 +278,23 @@ def test_outstanding_actions_follow_the_profile(ledger: Ledger) -> None:
     assert (Unit.HRSS, ActionKind.PENSION_STOPPED) not in ledger.outstanding_actions(case_id)
 
 
+@pytest.mark.parametrize("id_type", [IdType.CITIZEN_ID, IdType.PASSPORT, IdType.NONE])
+def test_household_deregistration_is_outstanding_only_with_a_household(
+    ledger: Ledger, id_type: IdType
+) -> None:
+    """Only a citizen-ID holder has a household registration to cancel (the workers run that
+    branch by the same rule, domain.downstream.has_household_registration): a passport holder's
+    or an unidentified person's case must not wait for it."""
+    item = fake_death_report(
+        random.Random(11), DIED, report_delay=timedelta(hours=3), id_type=id_type
+    )
+    case_id = ledger.record_report(item, OPERATOR).case.id
+    household = (Unit.POLICE, ActionKind.HOUSEHOLD_DEREGISTRATION)
+    outstanding = ledger.outstanding_actions(case_id)
+    assert (household in outstanding) is (id_type is IdType.CITIZEN_ID)
+    assert (Unit.FUNERAL_HOME, ActionKind.CREMATION) in outstanding
+
+
 def test_notifications_are_sent_once(ledger: Ledger) -> None:
     case_id = ledger.record_report(report(), OPERATOR).case.id
     note = Notification.model_validate(

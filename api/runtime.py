@@ -16,10 +16,10 @@ import structlog
 
 from api.auth import Principal
 from api.engine_client import EngineClient, EngineUnavailable
-from api.family_links import family_token
 from api.process import Message, start_variables_for_case
 from api.settings import DEV_FAMILY_LINK_SECRET, ApiSettings
 from domain.enums import Role, Unit
+from domain.family_links import family_link
 from domain.ledger import Ledger
 from domain.models import Actor
 
@@ -102,8 +102,9 @@ class Runtime:
         )
 
     def family_link(self, case_id: str) -> str:
-        token = family_token(self.settings.shenhou_family_link_secret, case_id)
-        return f"{self.settings.public_url}/family/{token}"
+        return family_link(
+            self.settings.public_url, self.settings.shenhou_family_link_secret, case_id
+        )
 
     async def ensure_instance(self, case_id: str, variables: Callable[[], dict[str, Any]]) -> bool:
         """Start the case's process instance unless it has one; True if started now.

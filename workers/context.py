@@ -17,6 +17,7 @@ from pyzeebe import Job
 from domain.clock import SHANGHAI, to_feel
 from domain.deadlines import household_deregistration_deadline
 from domain.enums import ActionKind, Unit
+from domain.family_links import family_link
 from domain.models import Case, Certificate, DepartmentAction, action_idempotency_key
 from workers.adapters.interfaces import (
     ActionRequest,
@@ -27,7 +28,6 @@ from workers.adapters.interfaces import (
     MarketSupervisionSystem,
     PoliceSystem,
 )
-from workers.family_link import family_link
 from workers.notices import NoticeSender
 from workers.ports import WorkerLedger
 from workers.settings import WorkerSettings

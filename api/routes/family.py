@@ -17,7 +17,6 @@ from fastapi import APIRouter, Request
 
 from api.auth import ProofDesk
 from api.engine_client import EngineUnavailable
-from api.family_links import case_for_token
 from api.problems import Problem
 from api.process import copy_requested
 from api.routes.access import load_case, not_found, runtime_of
@@ -27,6 +26,7 @@ from api.schemas import CertificateCopyOut, FamilyProgressOut, ProofRequestIn
 from domain.clock import now_in_shanghai
 from domain.enums import CaseStatus, IssueKind
 from domain.errors import DomainError
+from domain.family_links import case_for_token
 from domain.ledger import CaseNotFound
 from domain.models import Actor, Case, Certificate
 

@@ -4,6 +4,9 @@ A token is ``<case id, base64url>.<HMAC-SHA256 of the case id, base64url>`` keye
 ``SHENHOU_FAMILY_LINK_SECRET``: unguessable, verifiable without a lookup, and bound to one
 case, so a link opens that case's progress and certificate copies and nothing else.
 Rotating the secret revokes every link at once.
+
+Both sides use this one module: the case API (``api.runtime`` makes links, ``api.routes.family``
+reads them) and the workers (links in the family's SMS notices).
 """
 
 from __future__ import annotations
@@ -28,6 +31,11 @@ def _signature(secret: str, case_id: str) -> str:
 
 def family_token(secret: str, case_id: str) -> str:
     return f"{_b64(case_id.encode())}.{_signature(secret, case_id)}"
+
+
+def family_link(public_url: str, secret: str, case_id: str) -> str:
+    """The family's link under the case API's public base URL."""
+    return f"{public_url.rstrip('/')}/family/{family_token(secret, case_id)}"
 
 
 def case_for_token(secret: str, token: str) -> str | None:

@@ -140,7 +140,10 @@ def test_normal_case_from_report_to_closed_with_every_action_once(system: System
 def test_late_report_is_flagged(system: System) -> None:
     case_id = report(system, 102, delay=timedelta(hours=13))["case_id"]
     wait_for(lambda: "late-report" in system.escalations(case_id), what="late-report record")
+    # the worker records the escalation before it sends the notice: wait for the notice too
+    wait_for(lambda: system.notices(case_id, "late_report"), what="late-report notice")
     assert len(system.notices(case_id, "late_report")) == 1
+    assert system.escalations(case_id).count("late-report") == 1
 
 
 def test_duplicate_report_joins_the_open_case(system: System) -> None:

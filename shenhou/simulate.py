@@ -566,14 +566,15 @@ class Month:
         return report
 
     def _after_report(self, plan: CasePlan) -> None:
-        from workers.hotline import directive_units, needs
+        from shenhou.downstream_prediction import needs
+        from workers.hotline import directive_units
 
         d = self.driver
         # the operator pushes the summary a few minutes after the call; the doctor's and the
         # units' times count from then (the engine records the push at the slot's end, which
         # is never later than the visit: slots are shorter than the shortest visit)
         directive = plan.reported_at + DIRECTIVE_LAG
-        flags = needs(plan.report.profile)
+        flags = needs(plan.report.profile, id_type=plan.report.deceased.id_type.value)
         for unit in directive_units(flags):
             role = UNIT_ROLE.get(Unit(unit))
             if role is None:
@@ -902,7 +903,7 @@ async def _collect(
     from sqlalchemy import func, inspect, select, table
 
     from domain.assessment import assess
-    from domain.enums import ActionKind, CaseStatus
+    from domain.enums import CaseStatus
     from domain.ledger.tables import CaseRow
     from domain.reconciliation import store
 
@@ -922,18 +923,10 @@ async def _collect(
             if inspect(con).has_table("family_trips"):
                 trips = con.scalar(select(func.count()).select_from(table("family_trips")))
         outstanding = 0
-        market = (Unit.MARKET_SUPERVISION, ActionKind.BUSINESS_DEREGISTRATION)
         for plan in plans:
             if not plan.case_id or plan.non_normal:
                 continue
             left = ledger.outstanding_actions(plan.case_id)
-            # workers/market.py only *tells* market supervision (the diagram's step 通知市场
-            # 监管); the business deregistration itself is never recorded (market supervision
-            # has no role in the API), so the notice sent counts as the step done.
-            if market in left and any(
-                n.template == "market_notice" for n in ledger.notifications_for(plan.case_id)
-            ):
-                left.discard(market)
             outstanding += len(left)
         return int(open_cases or 0), outstanding, trips
 

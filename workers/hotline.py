@@ -4,8 +4,6 @@ directive), chase unacknowledged units, merge duplicate reports, close the case.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pyzeebe import Job, ZeebeTaskRouter
@@ -19,7 +17,7 @@ from domain.deadlines import (
     working_days_deadline,
 )
 from domain.enums import ActionKind, CaseStage, CaseStatus, Unit
-from domain.models import DepartmentAction, ProfileFlags
+from domain.models import DepartmentAction
 from workers.context import Context, case_id_of, feel, time_var, var
 from workers.notices import unit_recipient
 from workers.tasks import add_task, new_router
@@ -38,35 +36,6 @@ NEEDS_FLAGS = (
 """The downstream branch switches. The process decides them itself: ``Task_DecideDownstream``
 evaluates ``downstream-needs`` of ``bpmn/affairs.dmn`` (the one source of truth); the workers
 only read them."""
-
-AFFAIRS_DMN = Path(__file__).resolve().parent.parent / "bpmn" / "affairs.dmn"
-
-
-@cache
-def _affairs() -> Any:
-    from engine.dmn import parse_dmn
-
-    return parse_dmn(AFFAIRS_DMN.read_bytes(), AFFAIRS_DMN.name)
-
-
-def needs(profile: ProfileFlags, *, id_type: str = "citizen_id") -> dict[str, bool]:
-    """What ``Task_DecideDownstream`` decides for this profile, from the table on disk
-    (``bpmn/affairs.dmn``), for code outside the process that must predict it (the simulation
-    choosing which units acknowledge). No worker uses it: the process decides with the table
-    deployed to the engine, which a designer may have changed since."""
-    from engine.dmn import evaluate_decision
-
-    flags = {
-        "hasPension": profile.has_pension,
-        "hasSocialInsurance": profile.has_social_insurance,
-        "receivesWelfare": sorted(kind.value for kind in profile.receives_welfare),
-        "hasDisabilityCard": profile.has_disability_card,
-        "isBusinessOwner": profile.is_business_owner,
-    }
-    result = evaluate_decision(
-        _affairs(), "downstream-needs", {"profile": flags, "idType": id_type}
-    )
-    return {name: bool(result.output[name]) for name in NEEDS_FLAGS}
 
 
 def directive_units(flags: dict[str, Any]) -> list[str]:

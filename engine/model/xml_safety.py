@@ -1,118 +1,17 @@
-"""Loading untrusted BPMN XML without letting it hurt the engine.
-
-Anyone who can reach the gateway can deploy, so a resource is hostile until proven otherwise:
-
-* no entity expansion, no DTD loading, no network (billion laughs, XXE, SSRF);
-* any document type declaration is refused outright: BPMN never needs one, and refusing it is
-  simpler to reason about than trusting every libxml2 code path with it;
-* a size limit, checked before parsing, and lxml's own ``huge_tree=False`` depth/text limits;
-* malformed XML is reported with its line and column so the modeller can find it.
-"""
+"""Loading untrusted BPMN XML without letting it hurt the engine: ``engine.xml_safety``'s rules
+(no entities, no DTD, no network, 4 MiB limit), refusals raised as :class:`BpmnParseError`."""
 
 from __future__ import annotations
 
 from lxml import etree
 
+from engine import xml_safety
 from engine.model.errors import BpmnParseError
+from engine.xml_safety import MAX_RESOURCE_BYTES
 
-MAX_RESOURCE_BYTES = 4 * 1024 * 1024
-"""Largest BPMN resource accepted (4 MiB). Real diagrams with DI are ~100 KiB."""
-
-
-def _parser() -> etree.XMLParser:
-    # A fresh parser per call: lxml parsers are not thread-safe and this one is cheap.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
+__all__ = ["MAX_RESOURCE_BYTES", "load_xml"]
 
 
 def load_xml(data: bytes, resource_name: str) -> etree._Element:
     """Parse ``data`` safely and return the root element, or raise :class:`BpmnParseError`."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise BpmnParseError(
-            f"Resource '{resource_name}': expected bytes, got {type(data).__name__}"
-        )
-    size = len(data)
-    if size > MAX_RESOURCE_BYTES:
-        raise BpmnParseError(
-            f"Resource '{resource_name}' is too large: {size} bytes, the limit is "
-            f"{MAX_RESOURCE_BYTES} bytes ({MAX_RESOURCE_BYTES // (1024 * 1024)} MiB)"
-        )
-    if not bytes(data).strip():
-        raise BpmnParseError(f"Resource '{resource_name}' is empty")
-    if _has_doctype(bytes(data[:65536])):
-        raise BpmnParseError(
-            f"Resource '{resource_name}': document type declarations (DTDs) are not allowed "
-            "in BPMN resources"
-        )
-    try:
-        root = etree.fromstring(bytes(data), _parser())
-    except etree.XMLSyntaxError as exc:
-        line, column = exc.position if exc.position else (exc.lineno, 0)
-        raise BpmnParseError(
-            f"Resource '{resource_name}' is not well-formed XML: line {line}, column {column}: "
-            f"{exc.msg}"
-        ) from None
-    if root is None:  # lxml returns None for some recoverable garbage
-        raise BpmnParseError(f"Resource '{resource_name}' is not well-formed XML")
-    docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
-        raise BpmnParseError(
-            f"Resource '{resource_name}': document type declarations (DTDs) are not allowed "
-            "in BPMN resources"
-        )
-    return root
-
-
-def _has_doctype(head: bytes) -> bool:
-    """Whether the prolog (before the root element) declares a document type.
-
-    Checked before parsing so a billion-laughs or XXE document is refused with the clear reason
-    rather than whatever libxml2's own protections say. The head is decoded by its byte-order
-    mark (UTF-8, UTF-16, UTF-32); the post-parse ``docinfo`` check covers anything else.
-    """
-    text = _decode_head(head)
-    pos = 0
-    length = len(text)
-    while pos < length:
-        while pos < length and text[pos] in " \t\r\n\ufeff":
-            pos += 1
-        if text.startswith("<?", pos):
-            end = text.find("?>", pos)
-            if end < 0:
-                return False
-            pos = end + 2
-        elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
-            if end < 0:
-                return False
-            pos = end + 3
-        else:
-            return text[pos : pos + 9].upper() == "<!DOCTYPE"
-    return False
-
-
-_BOMS = (
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe\x00\x00", "utf-32-le"),
-    (b"\xfe\xff", "utf-16-be"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xef\xbb\xbf", "utf-8"),
-)
-
-
-def _decode_head(head: bytes) -> str:
-    for bom, codec in _BOMS:
-        if head.startswith(bom):
-            return head[len(bom) :].decode(codec, errors="replace")
-    if head[:2] == b"<\x00":
-        return head.decode("utf-16-le", errors="replace")
-    if head[:2] == b"\x00<":
-        return head.decode("utf-16-be", errors="replace")
-    return head.decode("utf-8", errors="replace")
+    return xml_safety.load_xml(data, resource_name, kind="BPMN", error=BpmnParseError)

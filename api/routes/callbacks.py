@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from api.auth import BenefitUnits, Funeral, Grid, Health, Police, UnitStaff
 from api.process import acknowledged, cremation_recorded, non_normal_death, notice_delivered
 from api.routes.access import load_case, role_for_unit, runtime_of, units_of
-from api.routes.recording import RESPONSES, publish, record
+from api.routes.recording import RESPONSES, publish_and_answer, record
 from api.schemas import (
     AcknowledgementIn,
     BenefitActionIn,
@@ -66,10 +66,7 @@ async def acknowledge(
         body.acknowledged_at or now_in_shanghai(),
     )
     message = acknowledged(case.id, unit.value)
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id, action=action.action, recorded=created, message=message.name
-    )
+    return await publish_and_answer(runtime, message, case, action.action, created)
 
 
 @router.post(
@@ -90,10 +87,7 @@ async def notice_delivery(
         runtime, principal, "grid", case, Unit.GRID, ActionKind.NOTICE_DELIVERED, body.delivered_at
     )
     message = notice_delivered(case.id, to_feel(action.done_at))
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id, action=action.action, recorded=created, message=message.name
-    )
+    return await publish_and_answer(runtime, message, case, action.action, created)
 
 
 @router.post(
@@ -122,10 +116,7 @@ async def non_normal_finding(
         details={"finding": finding},
     )
     message = non_normal_death(case.id, str(action.details.get("finding", finding)))
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id, action=action.action, recorded=created, message=message.name
-    )
+    return await publish_and_answer(runtime, message, case, action.action, created)
 
 
 @router.post(
@@ -153,10 +144,7 @@ async def cremation(
         reference=body.reference,
     )
     message = cremation_recorded(case.id, to_feel(action.done_at))
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id, action=action.action, recorded=created, message=message.name
-    )
+    return await publish_and_answer(runtime, message, case, action.action, created)
 
 
 @router.post(

@@ -12,7 +12,7 @@ from api.auth import Health, Principal
 from api.problems import Problem
 from api.process import certificate_issued, electronic_exchanged, paper_reported
 from api.routes.access import load_case, runtime_of
-from api.routes.recording import RESPONSES, publish, record
+from api.routes.recording import RESPONSES, publish_and_answer, record
 from api.runtime import Runtime, actor_for
 from api.schemas import CallbackOut, CertificateIn, ReportedIn
 from domain.certificate import certificate_code, name_on_certificate
@@ -81,14 +81,7 @@ async def certificate(
             details={"forms": forms},
         )
     message = certificate_issued(case.id, code, forms, to_feel(action.done_at))
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id,
-        action=action.action,
-        recorded=created,
-        message=message.name,
-        reference=code,
-    )
+    return await publish_and_answer(runtime, message, case, action.action, created, reference=code)
 
 
 async def _certificate_code(
@@ -142,12 +135,8 @@ async def _certificate_reported(
     message = (paper_reported if form is CertificateForm.PAPER else electronic_exchanged)(
         case.id, to_feel(first_at)
     )
-    await publish(runtime, message)
-    return CallbackOut(
-        case_id=case.id,
-        action=ActionKind.CERTIFICATE_ISSUED,
-        recorded=current.reported_at is None,
-        message=message.name,
+    return await publish_and_answer(
+        runtime, message, case, ActionKind.CERTIFICATE_ISSUED, current.reported_at is None
     )
 
 

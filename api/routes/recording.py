@@ -1,6 +1,6 @@
 """Shared steps of the callbacks: record a unit's act in the ledger (committed before
-anything else happens), then publish the contract's message — or answer 503 so the caller
-retries, and the replay publishes without recording twice."""
+anything else happens), then publish the contract's message and answer — or answer 503 so the
+caller retries, and the replay publishes without recording twice."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from api.engine_client import EngineUnavailable
 from api.problems import ERROR_RESPONSES, Problem
 from api.process import Message
 from api.runtime import Runtime, actor_for
+from api.schemas import CallbackOut
 from domain.enums import ActionKind, Unit
 from domain.models import Case, DepartmentAction
 
@@ -52,3 +53,23 @@ async def publish(runtime: Runtime, message: Message) -> None:
             "nothing twice)",
             headers={"Retry-After": "5"},
         ) from error
+
+
+async def publish_and_answer(
+    runtime: Runtime,
+    message: Message,
+    case: Case,
+    kind: ActionKind,
+    recorded: bool,
+    reference: str | None = None,
+) -> CallbackOut:
+    """Publish the contract's message for an act already recorded (503 when the engine is
+    unavailable), then answer the callback."""
+    await publish(runtime, message)
+    return CallbackOut(
+        case_id=case.id,
+        action=kind,
+        recorded=recorded,
+        message=message.name,
+        reference=reference,
+    )

@@ -35,6 +35,7 @@ from domain.ids import normalize_id_number
 from domain.ledger.db import make_engine, make_session_factory
 from domain.ledger.tables import (
     AuditRow,
+    Base,
     CaseRow,
     CertificateRow,
     CertificateSerialRow,
@@ -59,6 +60,7 @@ from domain.models.people import Address, Deceased, FamilyContact
 from domain.models.report import ProfileFlags
 
 T = TypeVar("T")
+R = TypeVar("R", bound=Base)
 AuditAction = Literal["read", "create", "update", "export"]
 Step = Literal["directive_at", "certificate_at", "downstream_done_at"]
 _STEP_STAGE: dict[Step, CaseStage] = {
@@ -559,10 +561,10 @@ class Ledger:
                 )
             )
 
-        def insert(session: Session) -> DepartmentActionRow:
-            if session.get(CaseRow, action.case_id) is None:
-                raise CaseNotFound(action.case_id)
-            row = DepartmentActionRow(
+        created, row = self._insert_for_case(
+            action.case_id,
+            find,
+            lambda: DepartmentActionRow(
                 case_id=action.case_id,
                 unit=action.unit,
                 action=action.action,
@@ -572,20 +574,9 @@ class Ledger:
                 details=action.details,
                 actor_id=actor.id,
                 recorded_at=self._clock(),
-            )
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "create",
-                "department_action",
-                case_id=action.case_id,
-                fields=[action.action.value],
-            )
-            return row
-
-        created, row = self._insert_once(find, insert)
+            ),
+            audit=(actor, "department_action", [action.action.value]),
+        )
         return Recorded(created, _action_model(row))
 
     def actions_for(self, case_id: str) -> list[DepartmentAction]:
@@ -650,10 +641,10 @@ class Ledger:
                 )
             )
 
-        def insert(session: Session) -> EscalationRow:
-            if session.get(CaseRow, case_id) is None:
-                raise CaseNotFound(case_id)
-            row = EscalationRow(
+        created, row = self._insert_for_case(
+            case_id,
+            find,
+            lambda: EscalationRow(
                 case_id=case_id,
                 reason=reason,
                 unit=unit,
@@ -661,12 +652,8 @@ class Ledger:
                 details=details or {},
                 actor_id=actor.id,
                 recorded_at=self._clock(),
-            )
-            session.add(row)
-            session.flush()
-            return row
-
-        created, row = self._insert_once(find, insert)
+            ),
+        )
         return Recorded(created, row.at)
 
     def record_family_trip(self, trip: FamilyTrip, actor: Actor) -> Recorded:
@@ -679,10 +666,10 @@ class Ledger:
                 select(FamilyTripRow).where(FamilyTripRow.idempotency_key == trip.idempotency_key)
             )
 
-        def insert(session: Session) -> FamilyTripRow:
-            if session.get(CaseRow, trip.case_id) is None:
-                raise CaseNotFound(trip.case_id)
-            row = FamilyTripRow(
+        created, row = self._insert_for_case(
+            trip.case_id,
+            find,
+            lambda: FamilyTripRow(
                 case_id=trip.case_id,
                 unit=trip.unit,
                 at=trip.at,
@@ -690,12 +677,8 @@ class Ledger:
                 idempotency_key=trip.idempotency_key,
                 actor_id=actor.id,
                 recorded_at=self._clock(),
-            )
-            session.add(row)
-            session.flush()
-            return row
-
-        created, row = self._insert_once(find, insert)
+            ),
+        )
         return Recorded(created, row.id)
 
     def family_trip_counts(self, case_ids: Iterable[str] | None = None) -> dict[str, int]:
@@ -740,10 +723,10 @@ class Ledger:
                 )
             )
 
-        def insert(session: Session) -> NotificationRow:
-            if session.get(CaseRow, notification.case_id) is None:
-                raise CaseNotFound(notification.case_id)
-            row = NotificationRow(
+        created, row = self._insert_for_case(
+            notification.case_id,
+            find,
+            lambda: NotificationRow(
                 case_id=notification.case_id,
                 channel=notification.channel,
                 template=notification.template,
@@ -753,20 +736,9 @@ class Ledger:
                 idempotency_key=notification.idempotency_key,
                 variables=notification.variables,
                 recorded_at=self._clock(),
-            )
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "create",
-                "notification",
-                case_id=notification.case_id,
-                fields=["recipient"],
-            )
-            return row
-
-        created, row = self._insert_once(find, insert)
+            ),
+            audit=(actor, "notification", ["recipient"]),
+        )
         return Recorded(created, _notification_model(row))
 
     def find_notification(self, idempotency_key: str) -> Notification | None:
@@ -861,26 +833,16 @@ class Ledger:
                 )
             )
 
-        def insert(session: Session) -> CertificateRow:
-            if session.get(CaseRow, certificate.case_id) is None:
-                raise CaseNotFound(certificate.case_id)
-            data = certificate.model_dump(exclude={"parts"})
-            row = CertificateRow(
-                **data, parts=[p.value for p in certificate.parts], recorded_at=self._clock()
-            )
-            session.add(row)
-            session.flush()
-            self._audit(
-                session,
-                actor,
-                "create",
-                "certificate",
-                case_id=certificate.case_id,
-                fields=["deceased_name", "id_number", "code"],
-            )
-            return row
-
-        created, row = self._insert_once(find, insert)
+        created, row = self._insert_for_case(
+            certificate.case_id,
+            find,
+            lambda: CertificateRow(
+                **certificate.model_dump(exclude={"parts"}),
+                parts=[p.value for p in certificate.parts],
+                recorded_at=self._clock(),
+            ),
+            audit=(actor, "certificate", ["deceased_name", "id_number", "code"]),
+        )
         return Recorded(created, _certificate_model(row))
 
     def current_certificate(
@@ -1078,6 +1040,31 @@ class Ledger:
             return result
 
     # --- helpers ---------------------------------------------------------------------------
+
+    def _insert_for_case(
+        self,
+        case_id: str,
+        find: Callable[[Session], R | None],
+        new_row: Callable[[], R],
+        *,
+        audit: tuple[Actor, str, list[str]] | None = None,
+    ) -> tuple[bool, R]:
+        """:meth:`_insert_once` of a row of case ``case_id``: the row ``find`` finds, or else
+        ``new_row()`` inserted (:class:`CaseNotFound` when there is no such case) and, with
+        ``audit=(actor, entity, fields)``, its creation audited."""
+
+        def insert(session: Session) -> R:
+            if session.get(CaseRow, case_id) is None:
+                raise CaseNotFound(case_id)
+            row = new_row()
+            session.add(row)
+            session.flush()
+            if audit is not None:
+                actor, entity, fields = audit
+                self._audit(session, actor, "create", entity, case_id=case_id, fields=fields)
+            return row
+
+        return self._insert_once(find, insert)
 
     def _insert_once(
         self, find: Callable[[Session], T | None], insert: Callable[[Session], T]

@@ -26,6 +26,13 @@ class Entity:
 
     key: int
 
+    def __init__(self, key: int, **kw: Any) -> None:
+        """A new entity: every field at its default, then ``kw`` (field name → value)."""
+        self._init_defaults()
+        self.key = key
+        for name, value in kw.items():
+            setattr(self, name, value)
+
     def to_json(self) -> str:
         data: dict[str, Any] = {}
         for name, default in self.FIELDS.items():
@@ -142,12 +149,6 @@ class ElementInstance(Entity):
     incidents: int
     msg_start_name: str | None
 
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
-
     @property
     def is_root(self) -> bool:
         return self.flow_scope_key == -1
@@ -206,12 +207,6 @@ class Job(Entity):
     activatable: bool
     incident_key: int
 
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
-
     @property
     def alive(self) -> bool:
         return self.state not in ("COMPLETED", "CANCELED") and not self.end
@@ -252,12 +247,6 @@ class Timer(Entity):
     interrupting: bool
     tenant: str
 
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
-
     @property
     def alive(self) -> bool:
         return self.state == "CREATED"
@@ -290,12 +279,6 @@ class MessageSubscription(Entity):
     state: str
     def_key: int
 
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
-
     @property
     def alive(self) -> bool:
         return self.state == "CREATED"
@@ -323,12 +306,6 @@ class SignalSubscription(Entity):
     interrupting: bool
     state: str
     def_key: int
-
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
 
     @property
     def alive(self) -> bool:
@@ -363,12 +340,6 @@ class Message(Entity):
     tenant: str
     correlated: list[str]
     state: str
-
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
 
     @property
     def alive(self) -> bool:
@@ -409,12 +380,6 @@ class Incident(Entity):
     resolved: int
     tenant: str
     retry: str
-
-    def __init__(self, key: int, **kw: Any) -> None:
-        self._init_defaults()
-        self.key = key
-        for name, value in kw.items():
-            setattr(self, name, value)
 
     @property
     def alive(self) -> bool:

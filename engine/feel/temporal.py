@@ -202,27 +202,25 @@ def _date_text(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
 
+def _with_zone(text: str, v: dt.time | dt.datetime) -> str:
+    """``text`` followed by ``v``'s zone: ``@`` and its id, else its offset (nothing when local)."""
+    if v.tzinfo is None:
+        return text
+    zid = zone_id(v.tzinfo)
+    if zid is not None:
+        return text + "@" + zid
+    return text + _offset_text(v.utcoffset())
+
+
 def format_temporal(v: Any) -> str | None:
     """feel-scala's text for a temporal value; None when ``v`` is not temporal."""
     t = type(v)
     if t is dt.datetime:
-        text = _date_text(v) + "T" + _time_text(v)
-        if v.tzinfo is None:
-            return text
-        zid = zone_id(v.tzinfo)
-        if zid is not None:
-            return text + "@" + zid
-        return text + _offset_text(v.utcoffset())
+        return _with_zone(_date_text(v) + "T" + _time_text(v), v)
     if t is dt.date:
         return _date_text(v)
     if t is dt.time:
-        text = _time_text(v)
-        if v.tzinfo is None:
-            return text
-        zid = zone_id(v.tzinfo)
-        if zid is not None:
-            return text + "@" + zid
-        return text + _offset_text(v.utcoffset())
+        return _with_zone(_time_text(v), v)
     if t is dt.timedelta:
         return format_days_time(v)
     if t is YearsMonthsDuration:

@@ -7,8 +7,6 @@ addition is the environment the console reads its users from.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ import grpc
 from pyzeebe.proto import gateway_pb2 as pb
 from pyzeebe.proto.gateway_pb2_grpc import GatewayStub
 
-from tests.engine.e2e.harness import ROOT, EngineProcess
+from tests.engine.e2e.harness import EngineProcess
 
 DEMO_BPMN = Path(__file__).with_name("console_demo.bpmn")
 USERS: dict[str, dict[str, Any]] = {
@@ -35,19 +33,12 @@ class ConsoleEngine(EngineProcess):
         super().__init__(data_dir, **kwargs)
         self.env = env or {}
 
-    def start(self, *, wait: bool = True) -> ConsoleEngine:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGINE_", "ZEEBE_"))}
+    def environment(self) -> dict[str, str]:
+        env = super().environment()
         env.pop("SHENHOU_API_TOKENS", None)
         env["ENGINE_CONSOLE_TOKENS"] = json.dumps(USERS)
         env.update(self.env)
-        log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
-        self.process = subprocess.Popen(
-            self.argv(), cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL
-        )
-        log.close()
-        if wait:
-            self.wait_ready()
-        return self
+        return env
 
     @property
     def console_url(self) -> str:

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -90,8 +90,12 @@ class EngineProcess:
             argv += ["--clock", "controlled"]
         return argv
 
-    def start(self, *, wait: bool = True) -> EngineProcess:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("ENGINE_", "ZEEBE_"))}
+    def environment(self) -> dict[str, str]:
+        """The engine's environment: ours without ``ENGINE_*`` and ``ZEEBE_*``."""
+        return {k: v for k, v in os.environ.items() if not k.startswith(("ENGINE_", "ZEEBE_"))}
+
+    def start(self, *, wait: bool = True) -> Self:
+        env = self.environment()
         log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
         self.process = subprocess.Popen(
             self.argv(), cwd=ROOT, env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL

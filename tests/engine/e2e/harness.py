@@ -6,6 +6,7 @@ sleeps. The engine's stderr (JSON logs) goes to a file that a failing test print
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 ROOT = Path(__file__).resolve().parents[3]
+ZBCTL = ROOT / "node_modules" / "zbctl" / "bin" / "zbctl-cli.linux"
 T = TypeVar("T")
 
 
@@ -222,3 +224,23 @@ async def await_search(
         found, timeout=timeout, what=f"{count} {resource} matching {filter_}"
     )
     return result
+
+
+def zbctl(proc: EngineProcess, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run the official zbctl against ``proc`` (without our ``ZEEBE_*``); ``ok``: it must
+    succeed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEEBE_")}
+    done = subprocess.run(
+        [str(ZBCTL), "--insecure", "--address", proc.grpc_address, *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    if ok:
+        assert done.returncode == 0, f"zbctl {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
+    return done
+
+
+def as_json(done: subprocess.CompletedProcess[str]) -> Any:
+    return json.loads(done.stdout)

@@ -10,8 +10,6 @@ temporary directory under the same resource name, as a designer's redeployment w
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,11 @@ from pyzeebe import ZeebeClient, create_insecure_channel
 from pyzeebe.errors import DecisionNotFoundError
 from pyzeebe.grpc_internals.types import DeployResourceResponse
 
-from tests.engine.e2e.harness import ROOT, EngineProcess
+from tests.engine.e2e.harness import ROOT, ZBCTL, EngineProcess, as_json, zbctl
 
 pytestmark = pytest.mark.e2e
 
 AFFAIRS = ROOT / "bpmn" / "affairs.dmn"
-ZBCTL = ROOT / "node_modules" / "zbctl" / "bin" / "zbctl-cli.linux"
 NEEDS = "downstream-needs"
 TABLE = "downstream-departments"
 
@@ -88,19 +85,6 @@ async def deploy(
         for d in response.deployments
         if isinstance(d, DeployResourceResponse.DecisionMetadata)
     }
-
-
-def zbctl(proc: EngineProcess, *args: str) -> Any:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEEBE_")}
-    done = subprocess.run(
-        [str(ZBCTL), "--insecure", "--address", proc.grpc_address, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    assert done.returncode == 0, f"zbctl {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
-    return json.loads(done.stdout)
 
 
 # --- pyzeebe -------------------------------------------------------------------------------------
@@ -208,7 +192,7 @@ async def test_pyzeebe_redeploying_an_edited_table_makes_a_new_version_that_appl
 def test_zbctl_deploys_and_evaluates_downstream_needs(
     engine_proc: EngineProcess, tmp_path: Path
 ) -> None:
-    deployed = zbctl(engine_proc, "deploy", "resource", str(AFFAIRS))
+    deployed = as_json(zbctl(engine_proc, "deploy", "resource", str(AFFAIRS)))
     decisions = {
         d["decision"]["dmnDecisionId"]: d["decision"]
         for d in deployed["deployments"]
@@ -218,8 +202,8 @@ def test_zbctl_deploys_and_evaluates_downstream_needs(
     version = int(decisions[NEEDS]["version"])
 
     variables = {"profile": {**NOTHING, "receivesWelfare": ["minimum_living"]}, "idType": "none"}
-    evaluated = zbctl(
-        engine_proc, "evaluate", "decision", NEEDS, "--variables", json.dumps(variables)
+    evaluated = as_json(
+        zbctl(engine_proc, "evaluate", "decision", NEEDS, "--variables", json.dumps(variables))
     )
     assert evaluated["decisionId"] == NEEDS and int(evaluated["decisionVersion"]) == version
     assert json.loads(evaluated["decisionOutput"]) == flags(
@@ -235,7 +219,7 @@ def test_zbctl_deploys_and_evaluates_downstream_needs(
 
     # a designer's edit deployed with zbctl: a new version, and the next evaluation uses it
     edited = edited_affairs(tmp_path, *MARKET_IN_TWO_DAYS)
-    redeployed = zbctl(engine_proc, "deploy", "resource", str(edited))
+    redeployed = as_json(zbctl(engine_proc, "deploy", "resource", str(edited)))
     versions = {
         d["decision"]["dmnDecisionId"]: int(d["decision"]["version"])
         for d in redeployed["deployments"]
@@ -244,9 +228,9 @@ def test_zbctl_deploys_and_evaluates_downstream_needs(
     assert versions == {NEEDS: version + 1, TABLE: int(decisions[TABLE]["version"]) + 1}
     shop = {"profile": {**NOTHING, "isBusinessOwner": True}}
     rows = json.loads(
-        zbctl(engine_proc, "evaluate", "decision", TABLE, "--variables", json.dumps(shop))[
+        as_json(zbctl(engine_proc, "evaluate", "decision", TABLE, "--variables", json.dumps(shop)))[
             "decisionOutput"
         ]
     )
     assert {row["action"]: row["deadline"] for row in rows}["business_deregistration"] == "P2D"
-    zbctl(engine_proc, "deploy", "resource", str(AFFAIRS))  # the real table again
+    as_json(zbctl(engine_proc, "deploy", "resource", str(AFFAIRS)))  # the real table again

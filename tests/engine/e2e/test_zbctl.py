@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.engine.e2e import models
-from tests.engine.e2e.harness import ROOT, EngineProcess
-
-ZBCTL = ROOT / "node_modules" / "zbctl" / "bin" / "zbctl-cli.linux"
+from tests.engine.e2e.harness import ZBCTL, EngineProcess, as_json, zbctl
 
 pytestmark = [
     pytest.mark.e2e,
@@ -23,24 +18,6 @@ pytestmark = [
         reason=f"zbctl binary missing at {ZBCTL}: run `npm install` (or `make node`) first",
     ),
 ]
-
-
-def zbctl(proc: EngineProcess, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZEEBE_")}
-    done = subprocess.run(
-        [str(ZBCTL), "--insecure", "--address", proc.grpc_address, *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-    )
-    if ok:
-        assert done.returncode == 0, f"zbctl {' '.join(args)} failed:\n{done.stdout}{done.stderr}"
-    return done
-
-
-def as_json(done: subprocess.CompletedProcess[str]) -> Any:
-    return json.loads(done.stdout)
 
 
 def test_status_shows_one_healthy_leader(engine_proc: EngineProcess) -> None:

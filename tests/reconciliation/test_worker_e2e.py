@@ -183,7 +183,12 @@ async def test_the_month_runs_on_the_engine(
     reports = tmp_path / "reports"
     await until(lambda: (reports / "shenhou-2026-09.pdf").exists(), "the published report")
     assert "月对账" in (reports / "shenhou-2026-09.html").read_text(encoding="utf-8")
-    assert store.notice_sent(engine, f"reconciliation:report:{run['id']}:supervisor")
+    # the worker writes the report files first, then notifies the work group and the
+    # supervisor: wait for the notice rather than assume it follows the PDF at once
+    await until(
+        lambda: store.notice_sent(engine, f"reconciliation:report:{run['id']}:supervisor"),
+        "the report sent to the supervisor",
+    )
 
     follow_ups = await until(
         lambda: (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any
 
 from engine.runtime.definitions import ProcessDefinition
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
     from engine.runtime.state import RuntimeState
 
 
-class EventSubscriptionsBase:
+class EventSubscriptionsBase(ABC):
     """State and the dispatch hook every subscription kind needs; ``EventBehavior`` combines
     the kinds and implements :meth:`trigger`."""
 
@@ -21,6 +22,7 @@ class EventSubscriptionsBase:
     _msg_starts: dict[tuple[str, str], list[tuple[ProcessDefinition, str]]] | None
     _signal_starts: dict[str, list[tuple[ProcessDefinition, str]]] | None
 
+    @abstractmethod
     def trigger(
         self,
         owner: ElementInstance,
@@ -28,4 +30,4 @@ class EventSubscriptionsBase:
         variables: dict[str, Any],
         interrupting: bool,
     ) -> None:
-        raise NotImplementedError
+        """Run the event's effect on ``owner`` (interrupt it or start a branch beside it)."""

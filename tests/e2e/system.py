@@ -226,6 +226,24 @@ class System:
     def case(self, case_id: str) -> Any:
         return self.ledger.get_case(case_id, TEST_ACTOR)
 
+    def element_instances(self, case_id: str, element_id: str) -> list[dict[str, Any]]:
+        """The engine's element instances of ``element_id`` in the case's process instance
+        (for a multi-instance activity: its body and one per inner instance)."""
+        key = self.case(case_id).process_instance_key
+        if key is None:
+            return []
+        response = httpx.post(
+            f"http://{self.http}/v2/element-instances/search",
+            json={
+                "filter": {"processInstanceKey": str(key), "elementId": element_id},
+                "page": {"limit": 100},
+            },
+            timeout=5,
+        )
+        response.raise_for_status()
+        items: list[dict[str, Any]] = response.json()["items"]
+        return items
+
     def incidents(self) -> list[dict[str, Any]]:
         response = httpx.post(f"http://{self.http}/v2/incidents/search", json={}, timeout=5)
         response.raise_for_status()

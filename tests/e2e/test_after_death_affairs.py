@@ -52,6 +52,13 @@ def directed(system: System, case_id: str) -> list[str]:
         lambda: system.ledger.find_action(case_id, Unit.HOTLINE, ActionKind.DIRECTIVE_SENT),
         what="the directive",
     )
+    # The worker records the directive before it completes its job; the wait for the
+    # acknowledgements (and its chase timers, which count from its start) exists only once
+    # the engine has processed that completion. Moving the clock earlier would start them late.
+    wait_for(
+        lambda: system.element_instances(case_id, "Task_WaitAcknowledgements"),
+        what="the wait for acknowledgements",
+    )
     return list(action.action.details["units"])
 
 

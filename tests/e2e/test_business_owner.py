@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from domain.clock import now_in_shanghai
@@ -33,20 +32,7 @@ def acknowledge(system: System, case_id: str, units: list[str]) -> None:
 def waits_for_acknowledgements(system: System, case_id: str) -> list[dict[str, Any]]:
     """The engine's element instances of ``Task_WaitAcknowledgements`` of the case: the
     multi-instance body and one receive task per unit."""
-    key = system.case(case_id).process_instance_key
-    if key is None:
-        return []
-    response = httpx.post(
-        f"http://{system.http}/v2/element-instances/search",
-        json={
-            "filter": {"processInstanceKey": str(key), "elementId": "Task_WaitAcknowledgements"},
-            "page": {"limit": 100},
-        },
-        timeout=5,
-    )
-    response.raise_for_status()
-    items: list[dict[str, Any]] = response.json()["items"]
-    return items
+    return system.element_instances(case_id, "Task_WaitAcknowledgements")
 
 
 def acknowledgements_state(system: System, case_id: str) -> str | None:

@@ -23,6 +23,7 @@ from engine.console.actions import Actions
 from engine.console.audit import AuditLog
 from engine.console.context import Console
 from engine.console.endpoints import Endpoint, reader, writer
+from engine.console.jwt_login import JwtVerifier, load_verifier
 from engine.console.login import DEFAULT_TARGET, PREFIX
 from engine.console.sessions import Sessions
 from engine.console.settings import ConsoleUser, describe, load_tokens
@@ -66,22 +67,30 @@ def create_console_app(
     store_path: Path | None,
     *,
     users: dict[str, ConsoleUser] | None = None,
+    jwt: JwtVerifier | None = None,
 ) -> Starlette:
     read_model = ReadModel(store_path)
-    users = load_tokens() if users is None else users
+    if users is None:
+        users, jwt = load_tokens(), load_verifier()
     audit = AuditLog(None if store_path is None else store_path.parent)
     console = Console(
         read_model=read_model,
-        sessions=Sessions(users),
+        sessions=Sessions(users, jwt=jwt),
         audit=audit,
         actions=Actions(engine, read_model, audit),
         viewer=bpmn_js_dir(),
     )
-    log.info("console.ready", users_by_role=describe(users), diagram=console.viewer is not None)
-    if not users:
+    log.info(
+        "console.ready",
+        users_by_role=describe(users),
+        jwt=None if jwt is None else (jwt.settings.jwks_url or jwt.settings.issuer or "public key"),
+        diagram=console.viewer is not None,
+    )
+    if not users and jwt is None:
         log.warning(
             "console.no_users",
-            hint="set ENGINE_CONSOLE_TOKENS (JSON token -> {sub, roles}; role ops acts)",
+            hint="set ENGINE_CONSOLE_TOKENS (JSON token -> {sub, roles}; role ops acts) "
+            "or the case API's SHENHOU_JWT_* settings",
         )
     if console.viewer is None:
         log.warning(

@@ -4,6 +4,10 @@ Reads need any known user; actions need the ``ops`` role and, for cookie session
 session's CSRF token in ``X-CSRF-Token`` plus a same-origin ``Origin`` when the browser sends
 one. Bearer requests carry their credential explicitly, so a forged cross-site request cannot
 have it: they need no CSRF token.
+
+A credential is a static token or, when the ``SHENHOU_JWT_*`` settings are set, a JWT from the
+OIDC provider (``engine.console.jwt_login``): 401 when it is not acceptable, 503 when the
+provider's keys cannot be fetched.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from urllib.parse import urlsplit
 
 from starlette.requests import Request
 
+from engine.console.jwt_login import JwtError
 from engine.console.sessions import COOKIE, CSRF_HEADER, Sessions, csrf_ok
 from engine.console.settings import ConsoleUser
 
@@ -38,22 +43,32 @@ def same_origin(request: Request) -> bool:
     return urlsplit(origin).netloc == request.headers.get("host", "")
 
 
-def caller(request: Request, sessions: Sessions) -> Caller:
+async def authenticate(sessions: Sessions, token: str) -> ConsoleUser:
+    """The user of a static token or of a valid JWT; :class:`AuthError` otherwise."""
+    user = sessions.verify_token(token)
+    if user is not None:
+        return user
+    if sessions.jwt is not None and token.count(".") == 2:
+        try:
+            return await sessions.jwt.verify(token)
+        except JwtError as error:
+            raise AuthError(error.status, error.message) from None
+    raise AuthError(401, "invalid bearer token")
+
+
+async def caller(request: Request, sessions: Sessions) -> Caller:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        user = sessions.verify_token(header[7:].strip())
-        if user is None:
-            raise AuthError(401, "invalid bearer token")
-        return Caller(user, None)
+        return Caller(await authenticate(sessions, header[7:].strip()), None)
     session = sessions.get(request.cookies.get(COOKIE))
     if session is None:
         raise AuthError(401, "not logged in")
     return Caller(session.user, session.csrf)
 
 
-def actor(request: Request, sessions: Sessions) -> ConsoleUser:
+async def actor(request: Request, sessions: Sessions) -> ConsoleUser:
     """The caller of an action: ops role, CSRF-checked when it comes from a cookie session."""
-    who = caller(request, sessions)
+    who = await caller(request, sessions)
     if who.csrf is not None:
         if not same_origin(request):
             raise AuthError(403, "cross-site request refused")

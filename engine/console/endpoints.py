@@ -51,7 +51,7 @@ def _refusal(error: Refusal) -> JSONResponse:
 def reader(handler: ReadHandler) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
-            user = caller(request, console_of(request).sessions).user
+            user = (await caller(request, console_of(request).sessions)).user
             result = await handler(request, user)
         except (AuthError, ActionError, QueryError, FilterError) as error:
             return _refusal(error)
@@ -65,7 +65,7 @@ def reader(handler: ReadHandler) -> Endpoint:
 def writer(handler: WriteHandler) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
-            user = actor(request, console_of(request).sessions)
+            user = await actor(request, console_of(request).sessions)
             raw = await request.body()
             try:
                 body = json.loads(raw) if raw.strip() else {}

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
-from engine.console.auth import AuthError, caller, same_origin
+from engine.console.auth import AuthError, authenticate, caller, same_origin
 from engine.console.context import console_of
 from engine.console.endpoints import problem
 from engine.console.sessions import COOKIE, CSRF_HEADER, IDLE_TIMEOUT_S, csrf_ok
@@ -25,11 +25,15 @@ async def login(request: Request) -> Response:
     target = str(form.get("next", "")) or DEFAULT_TARGET
     if not target.startswith(f"{PREFIX}/") or target.startswith("//"):
         target = DEFAULT_TARGET  # never redirect off the console (open redirect)
-    made = console_of(request).sessions.login(token.strip())
-    if made is None:
-        again = urlencode({"failed": "1", "next": target})
+    sessions = console_of(request).sessions
+    try:
+        user = await authenticate(sessions, token.strip())
+    except AuthError as error:
+        # The form says which: an unknown / rejected token, or an unreachable identity provider.
+        failed = "unavailable" if error.status == 503 else "1"
+        again = urlencode({"failed": failed, "next": target})
         return RedirectResponse(f"{PREFIX}/login?{again}", status_code=303)
-    session_id, _ = made
+    session_id, _ = sessions.open(user)
     answer = RedirectResponse(target, status_code=303)
     answer.set_cookie(
         COOKIE,
@@ -46,7 +50,7 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     sessions = console_of(request).sessions
     try:
-        who = caller(request, sessions)
+        who = await caller(request, sessions)
         if who.csrf is not None and not csrf_ok(who.csrf, request.headers.get(CSRF_HEADER)):
             return problem(403, "missing or wrong CSRF token")
     except AuthError:

@@ -27,7 +27,7 @@ async def me(request: Request, user: ConsoleUser) -> Any:
         "label": user.label,
         "mayAct": user.may_act,
         "seesPersonalData": user.sees_personal_data,
-        "csrf": caller(request, console.sessions).csrf,
+        "csrf": (await caller(request, console.sessions)).csrf,
         "diagram": console.viewer is not None,
         "loginConfigured": console.sessions.enabled,
     }

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from engine.console.jwt_login import JwtVerifier
 from engine.console.settings import ConsoleUser
 
 COOKIE = "shenhou_console"
@@ -39,8 +40,10 @@ class Sessions:
         *,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         now: Callable[[], float] = time.monotonic,
+        jwt: JwtVerifier | None = None,
     ) -> None:
         self._users = dict(users)
+        self.jwt = jwt  # JWTs from the OIDC provider, when the SHENHOU_JWT_* settings are set
         self._sessions: dict[str, Session] = {}
         self._lock = threading.Lock()
         self._idle = idle_timeout_s
@@ -48,7 +51,7 @@ class Sessions:
 
     @property
     def enabled(self) -> bool:
-        return bool(self._users)
+        return bool(self._users) or self.jwt is not None
 
     def verify_token(self, token: str) -> ConsoleUser | None:
         """Constant-time lookup, so a wrong token's timing says nothing about the right ones."""
@@ -59,9 +62,12 @@ class Sessions:
         return found
 
     def login(self, token: str) -> tuple[str, Session] | None:
+        """A session for a static token (JWTs are verified by ``auth.authenticate``)."""
         user = self.verify_token(token)
-        if user is None:
-            return None
+        return None if user is None else self.open(user)
+
+    def open(self, user: ConsoleUser) -> tuple[str, Session]:
+        """A new session for a user whose credential has been verified."""
         session_id = secrets.token_urlsafe(32)
         session = Session(user, secrets.token_urlsafe(32), self._now())
         with self._lock:

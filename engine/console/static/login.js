@@ -2,7 +2,9 @@
 (async () => {
   const params = new URLSearchParams(location.search);
   document.getElementById("next").value = params.get("next") || "";
-  document.getElementById("failed").hidden = !params.get("failed");
+  const failed = params.get("failed");
+  document.getElementById("failed").hidden = !failed || failed === "unavailable";
+  document.getElementById("unavailable").hidden = failed !== "unavailable";
   const info = await (await fetch("/console/api/login-info")).json();
   document.getElementById("unconfigured").hidden = info.configured;
 })();

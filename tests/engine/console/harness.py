@@ -36,6 +36,9 @@ class ConsoleEngine(EngineProcess):
     def environment(self) -> dict[str, str]:
         env = super().environment()
         env.pop("SHENHOU_API_TOKENS", None)
+        for name in [k for k in env if k.startswith("SHENHOU_JWT_")]:
+            env.pop(name)  # JWT login only where a test asks for it
+        env.pop("SHENHOU_OIDC_DISCOVERY", None)
         env["ENGINE_CONSOLE_TOKENS"] = json.dumps(USERS)
         env.update(self.env)
         return env
